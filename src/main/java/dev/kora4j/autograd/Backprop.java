@@ -1,0 +1,112 @@
+package dev.kora4j.autograd;
+
+import dev.kora4j.ops.Arithmetic;
+import dev.kora4j.ops.Copies;
+import dev.kora4j.tensor.Shape;
+import dev.kora4j.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the tape backwards: nodes in reverse topological order, gradients summed with +=. */
+public final class Backprop {
+    private Backprop() {}
+
+    public static void run(Tensor root, Tensor gradient, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: the tensor does not require grad and has no grad_fn");
+        }
+        if (gradient == null) {
+            if (root.numel() != 1) {
+                throw new IllegalArgumentException("backward: a gradient is needed for a non-scalar tensor of shape " + Shape.format(root.shape()));
+            }
+            gradient = Tensor.ones(root.dtype(), root.device(), root.shape());
+        } else {
+            checkGradient("backward", root, gradient);
+        }
+        try (var scope = GradMode.noGrad()) {
+            if (root.isLeaf()) {
+                accumulateLeaf(root, gradient);
+                return;
+            }
+            Map<Node, Tensor> pending = new IdentityHashMap<>();
+            pending.put(root.gradFn(), gradient);
+            for (Node node : topologicalOrder(root.gradFn())) {
+                Tensor gradOut = pending.remove(node);
+                if (gradOut == null) {
+                    continue;
+                }
+                Tensor[] gradIns = node.runBackward(gradOut);
+                for (int i = 0; i < node.inputCount(); i++) {
+                    if (!node.needsGrad(i)) {
+                        continue;
+                    }
+                    Tensor g = gradIns[i];
+                    if (g == null) {
+                        throw new IllegalStateException(node.op() + ": backward returned no gradient for input " + i);
+                    }
+                    if (node.inputLeaf(i) != null) {
+                        accumulateLeaf(node.inputLeaf(i), g);
+                    } else {
+                        pending.merge(node.inputNode(i), g, Arithmetic::add);
+                    }
+                }
+                if (!retainGraph) {
+                    node.release();
+                }
+            }
+        }
+    }
+
+    /** leaf.grad += g; the first gradient is copied so that the leaf owns its buffer. */
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        checkGradient("backward", leaf, g);
+        if (leaf.grad() == null) {
+            leaf.setGrad(Copies.contiguousCopy(g));
+        } else {
+            Arithmetic.addInPlace(leaf.grad(), g);
+        }
+    }
+
+    private static void checkGradient(String op, Tensor t, Tensor g) {
+        if (!Arrays.equals(t.shape(), g.shape())) {
+            throw Shape.mismatch(op, t.shape(), g.shape(), "differ: a gradient must have its tensor's shape");
+        }
+        if (t.dtype() != g.dtype() || t.device() != g.device()) {
+            throw new IllegalArgumentException(op + ": gradient is " + g.dtype() + " on " + g.device()
+                    + " but its tensor is " + t.dtype() + " on " + t.device());
+        }
+    }
+
+    /** Nodes reachable from {@code root}, each after every node that feeds gradient into it. */
+    private static List<Node> topologicalOrder(Node root) {
+        List<Node> postOrder = new ArrayList<>();
+        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Node> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> nextChild = new ArrayDeque<>();
+        stack.push(root);
+        nextChild.push(0);
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Node node = stack.peek();
+            int i = nextChild.pop();
+            if (i < node.inputCount()) {
+                nextChild.push(i + 1);
+                Node child = node.inputNode(i);
+                if (child != null && visited.put(child, Boolean.TRUE) == null) {
+                    stack.push(child);
+                    nextChild.push(0);
+                }
+            } else {
+                stack.pop();
+                postOrder.add(node);
+            }
+        }
+        Collections.reverse(postOrder);
+        return postOrder;
+    }
+}

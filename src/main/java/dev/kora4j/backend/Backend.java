@@ -1,0 +1,63 @@
+package dev.kora4j.backend;
+
+import dev.kora4j.tensor.Tensor;
+
+/**
+ * What an op asks of the machine. Inputs may be strided views unless a method says otherwise;
+ * outputs are contiguous tensors the caller allocated, of the same dtype and device. Every result
+ * must be the same for any thread count.
+ */
+public interface Backend {
+    String name();
+
+    /** dst ← src, element by element over one shape; both may be strided views. */
+    void copy(Tensor src, Tensor dst);
+
+    /** out ← op(x). */
+    void map(UnaryOp op, double p, Tensor x, Tensor out);
+
+    /** dx ← grad · op'(x), where y = op(x) (either x or y may be null if the rule does not read it). */
+    void mapBackward(UnaryOp op, double p, Tensor x, Tensor y, Tensor grad, Tensor dx);
+
+    /** out ← a op b; a and b are already expanded (stride 0 where broadcast) to out's shape. */
+    void zip(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** out ← sum of x over {@code dims}; out has x's rank, with size 1 in the summed dims. */
+    void sum(Tensor x, int[] dims, Tensor out);
+
+    /**
+     * out ← max of x along {@code dim} (size 1 there in out); {@code argmax} receives, per output
+     * element in row-major order, the index of the first maximum.
+     */
+    void max(Tensor x, int dim, Tensor out, int[] argmax);
+
+    /**
+     * c ← a·b, or c += a·b when {@code accumulate}: a [..., M, K] and b [..., K, N] are any views
+     * (transposes arrive as strides), c [..., M, N] is contiguous, batch dims are equal.
+     */
+    void matmul(Tensor a, Tensor b, Tensor c, boolean accumulate);
+
+    /** Softmax (or log-softmax) over the last dim of a contiguous x. */
+    void softmax(Tensor x, Tensor out, boolean log);
+
+    /** dx from y = softmax(x) (or log-softmax) and the gradient gy, over the last dim. */
+    void softmaxBackward(Tensor y, Tensor gy, Tensor dx, boolean log);
+
+    /**
+     * Layer norm over the last dim of a contiguous x [rows, D]: out = (x − μ)·rstd·γ + β with
+     * rstd = 1/√(σ² + eps) (biased variance). Saves μ and rstd [rows] for backward.
+     */
+    void layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor mean, Tensor rstd);
+
+    /** dx, and dγ, dβ unless null (frozen), from x, γ, the saved μ and rstd, and gy. */
+    void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor dx, Tensor dgamma, Tensor dbeta);
+
+    /**
+     * Cross-entropy of each row of logits [rows, C] against integer labels, with label smoothing ε
+     * (target (1−ε)·onehot + ε/C): writes the row losses [rows] and the softmax probabilities.
+     */
+    void crossEntropy(Tensor logits, int[] labels, double smoothing, Tensor rowLoss, Tensor probs);
+
+    /** dlogits ← scale · (probs − target) for each row, the target as in {@link #crossEntropy}. */
+    void crossEntropyBackward(Tensor probs, int[] labels, double smoothing, double scale, Tensor dlogits);
+}

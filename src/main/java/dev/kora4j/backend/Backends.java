@@ -1,0 +1,38 @@
+package dev.kora4j.backend;
+
+import dev.kora4j.backend.cpu.CpuBackend;
+import dev.kora4j.backend.reference.ReferenceBackend;
+import dev.kora4j.tensor.Device;
+import dev.kora4j.tensor.Tensor;
+
+/** The backend that computes on a device. */
+public final class Backends {
+    private static final Backend REFERENCE = new ReferenceBackend();
+    private static final Backend CPU = new CpuBackend();
+
+    private Backends() {}
+
+    public static Backend of(Device device) {
+        return switch (device) {
+            case REFERENCE -> REFERENCE;
+            case CPU -> CPU;
+            case CUDA -> throw new UnsupportedOperationException("the cuda backend is not built into this version of kora4j");
+        };
+    }
+
+    /** The backend for an op's inputs, which must all be on one device and of one dtype. */
+    public static Backend of(String op, Tensor first, Tensor... rest) {
+        for (Tensor t : rest) {
+            if (t == null) {
+                continue;
+            }
+            if (t.device() != first.device()) {
+                throw new IllegalArgumentException(op + ": tensors on different devices (" + first.device() + " and " + t.device() + ")");
+            }
+            if (t.dtype() != first.dtype()) {
+                throw new IllegalArgumentException(op + ": tensors of different dtypes (" + first.dtype() + " and " + t.dtype() + ")");
+            }
+        }
+        return of(first.device());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.kora4j.backend.cpu;
+
+import dev.kora4j.backend.Backend;
+import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.UnaryOp;
+import dev.kora4j.backend.reference.ReferenceBackend;
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The Vector API backend for F32 (multithreaded; the same bits for any thread count).
+ * F64, which only gradchecks use, runs on the reference loops.
+ */
+public final class CpuBackend implements Backend {
+    private final Backend f64 = new ReferenceBackend();
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    private static boolean isF64(Tensor t) {
+        return t.dtype() == DType.F64;
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        if (isF64(src)) {
+            f64.copy(src, dst);
+        } else {
+            Elementwise.copy(src, dst);
+        }
+    }
+
+    @Override
+    public void map(UnaryOp op, double p, Tensor x, Tensor out) {
+        if (isF64(x)) {
+            f64.map(op, p, x, out);
+        } else {
+            Elementwise.map(op, p, x, out);
+        }
+    }
+
+    @Override
+    public void mapBackward(UnaryOp op, double p, Tensor x, Tensor y, Tensor grad, Tensor dx) {
+        if (isF64(grad)) {
+            f64.mapBackward(op, p, x, y, grad, dx);
+        } else {
+            Elementwise.mapBackward(op, p, x, y, grad, dx);
+        }
+    }
+
+    @Override
+    public void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (isF64(out)) {
+            f64.zip(op, a, b, out);
+        } else {
+            Elementwise.zip(op, a, b, out);
+        }
+    }
+
+    @Override
+    public void sum(Tensor x, int[] dims, Tensor out) {
+        if (isF64(x)) {
+            f64.sum(x, dims, out);
+        } else {
+            Reduce.sum(x, dims, out);
+        }
+    }
+
+    @Override
+    public void max(Tensor x, int dim, Tensor out, int[] argmax) {
+        if (isF64(x)) {
+            f64.max(x, dim, out, argmax);
+        } else {
+            Reduce.max(x, dim, out, argmax);
+        }
+    }
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor c, boolean accumulate) {
+        if (isF64(c)) {
+            f64.matmul(a, b, c, accumulate);
+            return;
+        }
+        int rank = c.rank();
+        int m = c.size(rank - 2), n = c.size(rank - 1), k = a.size(rank - 1);
+        int[] batchShape = Arrays.copyOf(c.shape(), rank - 2);
+        int batches = 1;
+        for (int d : batchShape) {
+            batches *= d;
+        }
+        int ldc = c.stride(rank - 2);
+        int aRs = a.stride(rank - 2), aCs = a.stride(rank - 1);
+        int bRs = b.stride(rank - 2), bCs = b.stride(rank - 1);
+        if (batches == 1) {
+            Gemm.multiply(m, n, k, new Gemm.Matrix(a.floats(), a.offset(), aRs, aCs),
+                    new Gemm.Matrix(b.floats(), b.offset(), bRs, bCs), c.floats(), c.offset(), ldc, accumulate);
+            return;
+        }
+        // Many products (attention: one per image and head): one task each, run serially inside.
+        Parallel.forEach(batches, batch -> {
+            int aAt = a.offset(), bAt = b.offset(), cAt = c.offset();
+            for (int d = batchShape.length - 1, rest = batch; d >= 0; d--) {
+                int i = rest % batchShape[d];
+                rest /= batchShape[d];
+                aAt += i * a.stride(d);
+                bAt += i * b.stride(d);
+                cAt += i * c.stride(d);
+            }
+            Gemm.multiplySerial(m, n, k, new Gemm.Matrix(a.floats(), aAt, aRs, aCs),
+                    new Gemm.Matrix(b.floats(), bAt, bRs, bCs), c.floats(), cAt, ldc, accumulate);
+        });
+    }
+
+    @Override
+    public void softmax(Tensor x, Tensor out, boolean log) {
+        if (isF64(x)) {
+            f64.softmax(x, out, log);
+        } else {
+            SoftmaxKernels.softmax(x, out, log);
+        }
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gy, Tensor dx, boolean log) {
+        if (isF64(y)) {
+            f64.softmaxBackward(y, gy, dx, log);
+        } else {
+            SoftmaxKernels.softmaxBackward(y, gy, dx, log);
+        }
+    }
+
+    @Override
+    public void layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor mean, Tensor rstd) {
+        if (isF64(x)) {
+            f64.layerNorm(x, gamma, beta, eps, out, mean, rstd);
+        } else {
+            LayerNormKernels.forward(x, gamma, beta, eps, out, mean, rstd);
+        }
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor dx, Tensor dgamma, Tensor dbeta) {
+        if (isF64(x)) {
+            f64.layerNormBackward(x, gamma, mean, rstd, gy, dx, dgamma, dbeta);
+        } else {
+            LayerNormKernels.backward(x, gamma, mean, rstd, gy, dx, dgamma, dbeta);
+        }
+    }
+
+    @Override
+    public void crossEntropy(Tensor logits, int[] labels, double smoothing, Tensor rowLoss, Tensor probs) {
+        if (isF64(logits)) {
+            f64.crossEntropy(logits, labels, smoothing, rowLoss, probs);
+        } else {
+            SoftmaxKernels.crossEntropy(logits, labels, smoothing, rowLoss, probs);
+        }
+    }
+
+    @Override
+    public void crossEntropyBackward(Tensor probs, int[] labels, double smoothing, double scale, Tensor dlogits) {
+        if (isF64(probs)) {
+            f64.crossEntropyBackward(probs, labels, smoothing, scale, dlogits);
+        } else {
+            SoftmaxKernels.crossEntropyBackward(probs, labels, smoothing, scale, dlogits);
+        }
+    }
+}

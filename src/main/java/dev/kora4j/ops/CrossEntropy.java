@@ -1,0 +1,44 @@
+package dev.kora4j.ops;
+
+import dev.kora4j.autograd.Tape;
+import dev.kora4j.backend.Backends;
+import dev.kora4j.tensor.Shape;
+import dev.kora4j.tensor.Tensor;
+
+/** Mean cross-entropy of logits [N, C] against integer labels, optionally label-smoothed. */
+public final class CrossEntropy {
+    private CrossEntropy() {}
+
+    public static Tensor crossEntropy(Tensor logits, int[] labels) {
+        return crossEntropy(logits, labels, 0.0);
+    }
+
+    /** With label smoothing ε the target is (1−ε)·onehot + ε/C (PyTorch's label_smoothing). */
+    public static Tensor crossEntropy(Tensor logits, int[] labels, double smoothing) {
+        if (logits.rank() != 2 || logits.size(0) != labels.length) {
+            throw Shape.mismatch("cross_entropy", logits.shape(), new int[] {labels.length}, "do not match (logits [N, C], labels [N])");
+        }
+        if (smoothing < 0 || smoothing > 1) {
+            throw new IllegalArgumentException("cross_entropy: label smoothing must be in [0, 1], got " + smoothing);
+        }
+        int classes = logits.size(1);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("cross_entropy: label " + labels[i] + " at row " + i + " is outside [0, " + classes + ")");
+            }
+        }
+        var backend = Backends.of(logits.device());
+        int rows = labels.length;
+        Tensor rowLoss = Copies.empty(logits, rows);
+        Tensor probs = Copies.empty(logits, logits.shape());
+        backend.crossEntropy(logits.detach().contiguous(), labels, smoothing, rowLoss, probs);
+        Tensor loss = Reductions.meanAll(rowLoss);
+        int[] labelsCopy = labels.clone();
+        // d loss / d logits = (softmax − target) / N, times the incoming scalar gradient
+        return Tape.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {probs}, (g, node) -> {
+            Tensor dlogits = Copies.empty(g, node.saved(0).shape());
+            Backends.of(g.device()).crossEntropyBackward(node.saved(0), labelsCopy, smoothing, g.item() / rows, dlogits);
+            return new Tensor[] {dlogits};
+        });
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kora4j.optim;
+
+import dev.kora4j.tensor.Tensor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW with PyTorch's semantics and operation order: decoupled weight decay
+ * (p ← p·(1 − lr·wd)), then m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², and
+ * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + eps).
+ */
+public final class AdamW extends Optimizer {
+    private final double beta1, beta2, eps, weightDecay;
+    private final Map<Tensor, State> state = new IdentityHashMap<>();
+
+    /** Per parameter: the moments and how many steps it has taken. */
+    public static final class State {
+        public final float[] m;
+        public final float[] v;
+        public long step;
+
+        State(int n) {
+            m = new float[n];
+            v = new float[n];
+        }
+    }
+
+    public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        super(params, lr);
+        if (lr < 0 || eps < 0 || weightDecay < 0 || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+            throw new IllegalArgumentException("AdamW: need lr, eps, weight decay ≥ 0 and betas in [0, 1)");
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0.01. */
+    public AdamW(List<Tensor> params, double lr) {
+        this(params, lr, 0.9, 0.999, 1e-8, 0.01);
+    }
+
+    @Override
+    public void step() {
+        for (Tensor p : params) {
+            float[] g = gradOf(p);
+            if (g == null) {
+                continue;
+            }
+            float[] w = p.floats();
+            int off = p.offset();
+            State s = state.computeIfAbsent(p, key -> new State(key.numel()));
+            s.step++;
+            float decay = (float) (1 - lr * weightDecay);
+            float b2 = (float) beta2;
+            float oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
+            float stepSize = (float) (lr / (1 - Math.pow(beta1, s.step)));
+            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, s.step));
+            float epsF = (float) eps;
+            for (int i = 0; i < g.length; i++) {
+                float gi = g[i];
+                w[off + i] *= decay;
+                s.m[i] += (gi - s.m[i]) * oneMinusB1; // m.lerp_(g, 1 − β1)
+                s.v[i] = s.v[i] * b2 + oneMinusB2 * gi * gi;
+                float denom = (float) Math.sqrt(s.v[i]) / bc2Sqrt + epsF;
+                w[off + i] -= stepSize * (s.m[i] / denom);
+            }
+        }
+    }
+
+    /** The moments of p (null before its first step), for checkpoints. */
+    public State stateOf(Tensor p) {
+        return state.get(p);
+    }
+}

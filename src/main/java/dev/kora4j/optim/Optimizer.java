@@ -1,0 +1,58 @@
+package dev.kora4j.optim;
+
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Tensor;
+import java.util.List;
+
+/** Updates trainable leaf tensors in place from their gradients. */
+public abstract class Optimizer {
+    protected final List<Tensor> params;
+    protected double lr;
+
+    protected Optimizer(List<Tensor> params, double lr) {
+        for (Tensor p : params) {
+            if (!p.isLeaf() || !p.requiresGrad()) {
+                throw new IllegalArgumentException("optimizer: every parameter must be a leaf that requires grad");
+            }
+            if (p.dtype() != DType.F32 || !p.isContiguous()) {
+                throw new IllegalArgumentException("optimizer: parameters must be contiguous F32 tensors");
+            }
+        }
+        this.params = List.copyOf(params);
+        this.lr = lr;
+    }
+
+    /** One update from the current gradients; parameters without a gradient are left alone. */
+    public abstract void step();
+
+    public double learningRate() {
+        return lr;
+    }
+
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    public List<Tensor> params() {
+        return params;
+    }
+
+    /** Forgets every parameter's gradient. */
+    public void zeroGrad() {
+        for (Tensor p : params) {
+            p.zeroGrad();
+        }
+    }
+
+    /** The contiguous float gradient of p, or null if it has none. */
+    protected static float[] gradOf(Tensor p) {
+        Tensor g = p.grad();
+        if (g == null) {
+            return null;
+        }
+        if (!g.isContiguous() || g.offset() != 0) {
+            throw new IllegalStateException("optimizer: gradient buffers are expected to be contiguous");
+        }
+        return g.floats();
+    }
+}
