@@ -1,8 +1,9 @@
 package dev.kora4j.backend;
 
-/** The error function in double precision (Java has none), for the reference GELU. */
+/** The error function and its complement in double precision (Java has neither), for the reference GELU. */
 public final class Erf {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    private static final double INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
 
     private Erf() {}
 
@@ -23,5 +24,25 @@ public final class Erf {
             sum += term;
         }
         return Math.copySign(TWO_OVER_SQRT_PI * Math.exp(-x2) * sum, x);
+    }
+
+    /**
+     * erfc(z) = 1 − erf(z), keeping full relative precision where it is tiny: for z ≥ 2 from the
+     * continued fraction e^(−z²)/√π · 1/(z + ½/(z + 1/(z + 3⁄2/(z + ...)))), evaluated bottom-up.
+     */
+    public static double erfc(double z) {
+        if (z < 2) {
+            return 1 - erf(z);
+        }
+        double f = z;
+        for (int n = 120; n >= 1; n--) {
+            f = z + (n / 2.0) / f;
+        }
+        return INV_SQRT_PI * Math.exp(-z * z) / f;
+    }
+
+    /** 1 + erf(x), without cancellation for negative x. */
+    public static double onePlusErf(double x) {
+        return x < 0 ? erfc(-x) : 1 + erf(x);
     }
 }

@@ -45,9 +45,9 @@ public enum UnaryOp {
     },
     /** Exact GELU: 0.5·x·(1 + erf(x/√2)). */
     GELU {
-        public double apply(double x, double p) { return 0.5 * x * (1 + Erf.erf(x * SQRT1_2)); }
+        public double apply(double x, double p) { return 0.5 * x * Erf.onePlusErf(x * SQRT1_2); }
         public double derivative(double x, double y, double p) {
-            return 0.5 * (1 + Erf.erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+            return 0.5 * Erf.onePlusErf(x * SQRT1_2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
         }
     },
     /** GELU with the tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */

@@ -1,0 +1,81 @@
+package dev.kora4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kora4j.backend.Erf;
+import dev.kora4j.backend.UnaryOp;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+class FastMathTest {
+    /** Largest relative error of f against the double reference over [lo, hi]. */
+    private static double maxRelativeError(UnaryOperator<Float> f, DoubleUnaryOperator reference, double lo, double hi, double floor) {
+        double worst = 0;
+        for (int i = 0; i <= 200_000; i++) {
+            float x = (float) (lo + (hi - lo) * i / 200_000);
+            double want = reference.applyAsDouble(x);
+            double got = f.apply(x);
+            worst = Math.max(worst, Math.abs(got - want) / Math.max(Math.abs(want), floor));
+        }
+        return worst;
+    }
+
+    private static void assertBelow(double limit, double error, String what) {
+        assertTrue(error < limit, what + ": max relative error " + error + " is not below " + limit);
+    }
+
+    @Test
+    void expIsAccurateToAFewUlps() {
+        assertBelow(3e-7, maxRelativeError(FastMath::exp, Math::exp, -87, 88, 0), "exp");
+        assertEquals(0f, FastMath.exp(-200f));
+        assertEquals(Float.POSITIVE_INFINITY, FastMath.exp(100f));
+        assertTrue(Float.isNaN(FastMath.exp(Float.NaN)));
+        assertEquals(1f, FastMath.exp(0f));
+        assertEquals(Math.exp(-95), FastMath.exp(-95f), 1e-44); // subnormal results survive
+    }
+
+    @Test
+    void erfcIsAccurateInBothTails() {
+        assertBelow(1e-6, maxRelativeError(FastMath::erfc, Erf::erfc, 0, 3, 0), "erfc on [0, 3]");
+        assertBelow(1e-5, maxRelativeError(FastMath::erfc, Erf::erfc, 3, 9, 0), "erfc on [3, 9]");
+    }
+
+    @Test
+    void geluAndItsDerivativeMatchTheReference() {
+        assertBelow(1e-5, maxRelativeError(FastMath::gelu, x -> UnaryOp.GELU.apply(x, 0), -10, 10, 1e-30), "gelu");
+        assertBelow(1e-5, maxRelativeError(FastMath::geluDerivative, x -> UnaryOp.GELU.derivative(x, 0, 0), -10, 10, 1e-2), "gelu'");
+        // (GELU' crosses zero near x = −0.75, where float rounding of its ~0.5-sized terms dominates: hence the floor)
+    }
+
+    @Test
+    void referenceErfIsExact() {
+        assertEquals(0.8427007929497149, Erf.erf(1), 1e-15);
+        assertEquals(-0.9953222650189527, Erf.erf(-2), 1e-15);
+        assertEquals(0.0, Erf.erf(0));
+        assertEquals(1.0, Erf.erf(7));
+        assertEquals(0.004677734981047266, Erf.erfc(2), 1e-17);
+        assertEquals(1.5374597944280349e-12, Erf.erfc(5), 1e-25);
+        assertEquals(Erf.erfc(2 - 1e-12), Erf.erfc(2), 1e-13); // the two methods meet without a jump
+    }
+
+    @Test
+    void vectorAndScalarFormsGiveTheSameBits() {
+        float[] xs = new float[Simd.LANES * 64];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = -12f + 24f * i / xs.length;
+        }
+        for (int i = 0; i < xs.length; i += Simd.LANES) {
+            FloatVector v = FloatVector.fromArray(Simd.F32, xs, i);
+            float[] exp = FastMath.exp(v).toArray(), gelu = FastMath.gelu(v).toArray(), dgelu = FastMath.geluDerivative(v).toArray();
+            for (int lane = 0; lane < Simd.LANES; lane++) {
+                float x = xs[i + lane];
+                assertEquals(Float.floatToIntBits(FastMath.exp(x)), Float.floatToIntBits(exp[lane]), "exp " + x);
+                assertEquals(Float.floatToIntBits(FastMath.gelu(x)), Float.floatToIntBits(gelu[lane]), "gelu " + x);
+                assertEquals(Float.floatToIntBits(FastMath.geluDerivative(x)), Float.floatToIntBits(dgelu[lane]), "gelu' " + x);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.kora4j.ops;
+
+import dev.kora4j.tensor.Rng;
+import dev.kora4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Every op with shapes that cover size-1 dims, odd sizes, broadcasting and strided views. */
+final class OpCatalog {
+    private OpCatalog() {}
+
+    static int[] s(int... shape) {
+        return shape;
+    }
+
+    /** Small cases: cheap enough for F64 finite differences on the reference backend. */
+    static List<OpCase> small() {
+        List<OpCase> c = new ArrayList<>();
+        binary(c, "add", Tensor::add);
+        binary(c, "sub", Tensor::sub);
+        binary(c, "mul", Tensor::mul);
+        c.add(new OpCase("div", in -> in[0].div(in[1]), 0.5, 2, s(3, 4), s(4)));
+        c.add(new OpCase("div", in -> in[0].div(in[1].t()), 0.5, 2, s(3, 1), s(4, 3)));
+        unary(c, "neg", Tensor::neg, -2, 2);
+        unary(c, "add_scalar", x -> x.add(1.5), -2, 2);
+        unary(c, "mul_scalar", x -> x.mul(-0.75), -2, 2);
+        unary(c, "exp", Tensor::exp, -3, 3);
+        unary(c, "log", Tensor::log, 0.2, 3);
+        unary(c, "sqrt", Tensor::sqrt, 0.2, 3);
+        unary(c, "tanh", Tensor::tanh, -3, 3);
+        unary(c, "relu", Tensor::relu, -2, 2);
+        unary(c, "pow2", x -> x.pow(2), -2, 2);
+        unary(c, "pow3", x -> x.pow(3), -2, 2);
+        unary(c, "pow_half", x -> x.pow(0.5), 0.2, 3);
+        unary(c, "gelu", Tensor::gelu, -6, 6);
+        unary(c, "gelu_tanh", Tensor::geluTanh, -6, 6);
+
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(3, 4), s(4, 5)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(1, 7), s(7, 1)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(2, 3, 4), s(4, 5)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(2, 3, 4), s(2, 4, 5)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(1, 3, 4), s(2, 4, 2)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(5), s(5, 3)));
+        c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(3, 5), s(5)));
+        c.add(new OpCase("matmul transposed", in -> in[0].t().matmul(in[1].t()), s(4, 3), s(5, 4)));
+        c.add(new OpCase("matmul batched transposed", in -> in[0].matmul(in[1].transpose(1, 2)), s(2, 3, 4), s(2, 5, 4)));
+        c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)));
+        c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)).frozen(1));
+        c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)).frozen(0));
+        c.add(new OpCase("linear no bias", in -> MatMul.linear(in[0].t(), in[1], null), s(4, 3), s(2, 4)));
+
+        c.add(new OpCase("sum all", in -> in[0].sum(), s(3, 4, 5)));
+        c.add(new OpCase("sum dim 1", in -> in[0].sum(false, 1), s(3, 4, 5)));
+        c.add(new OpCase("sum dims 0,2 keepdim", in -> in[0].sum(true, 0, 2), s(3, 4, 5)));
+        c.add(new OpCase("sum dim -1 of view", in -> in[0].transpose(0, 1).sum(false, -1), s(3, 1, 5)));
+        c.add(new OpCase("mean dim 0", in -> in[0].mean(false, 0), s(6, 3)));
+        c.add(new OpCase("mean all", in -> in[0].mean(), s(2, 3)));
+        c.add(new OpCase("max dim 1", in -> in[0].max(1, false), s(3, 5, 2)));
+        c.add(new OpCase("max dim 0 keepdim", in -> in[0].max(0, true), s(4, 3)));
+
+        c.add(new OpCase("softmax last", in -> in[0].softmax(-1), s(3, 7)));
+        c.add(new OpCase("softmax dim 0", in -> in[0].softmax(0), s(4, 3, 2)));
+        c.add(new OpCase("softmax of view", in -> in[0].t().softmax(1), s(5, 3)));
+        c.add(new OpCase("log_softmax last", in -> in[0].logSoftmax(-1), s(2, 3, 6)));
+        c.add(new OpCase("log_softmax dim 1", in -> in[0].logSoftmax(1), s(2, 5, 3)));
+        c.add(new OpCase("layer_norm", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-6), s(3, 7), s(7), s(7)));
+        c.add(new OpCase("layer_norm", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-5), s(2, 3, 5), s(5), s(5)).frozen(1));
+        c.add(new OpCase("layer_norm of view", in -> LayerNorm.layerNorm(in[0].t(), in[1], in[2], 1e-6), s(6, 4), s(6), s(6)));
+        c.add(new OpCase("dropout", in -> in[0].dropout(0.3, new Rng(11), true), s(4, 5)));
+        c.add(new OpCase("cross_entropy", in -> CrossEntropy.crossEntropy(in[0], new int[] {0, 6, 3, 3}), s(4, 7)));
+        c.add(new OpCase("cross_entropy smoothed", in -> CrossEntropy.crossEntropy(in[0], new int[] {2, 0, 1}, 0.1), s(3, 5)));
+
+        c.add(new OpCase("concat dim 1", in -> Joins.concat(1, in[0], in[1].t(), in[2]), s(2, 3), s(1, 2), s(2, 2)));
+        c.add(new OpCase("concat dim 0", in -> Joins.concat(0, in[0], in[1]), s(1, 3), s(2, 3)));
+        c.add(new OpCase("split", in -> {
+            Tensor[] parts = Joins.split(in[0], 1, 2, 3, 1);
+            return parts[0].sum(false, 1).mul(parts[2].sum(false, 1)).add(parts[1].exp().sum(false, 1));
+        }, s(3, 6)));
+        c.add(new OpCase("stack", in -> Joins.stack(1, in[0], in[1].t(), in[2]), s(2, 3), s(3, 2), s(2, 3)));
+        c.add(new OpCase("patches", in -> Patches.extract(in[0], 2), s(2, 3, 4, 6)));
+        c.add(new OpCase("class token", in -> in[0].select(1, 0), s(2, 5, 3)));
+
+        c.add(new OpCase("reshape", in -> in[0].reshape(4, -1).mul(in[1]), s(2, 3, 2), s(3)));
+        c.add(new OpCase("permute", in -> in[0].permute(2, 0, 1).exp(), s(2, 3, 4)));
+        c.add(new OpCase("narrow", in -> in[0].narrow(1, 1, 2).exp(), s(3, 4)));
+        c.add(new OpCase("expand", in -> in[0].expand(3, 4).mul(in[1]), s(1, 4), s(3, 4)));
+        c.add(new OpCase("contiguous", in -> in[0].t().contiguous().mul(in[1]), s(3, 4), s(4, 3)));
+        c.add(new OpCase("unsqueeze squeeze", in -> in[0].unsqueeze(1).squeeze(1).mul(in[0]), s(3, 2)));
+        return c;
+    }
+
+    private static void binary(List<OpCase> c, String name, java.util.function.BinaryOperator<Tensor> op) {
+        c.add(new OpCase(name, in -> op.apply(in[0], in[1]), s(3, 5), s(3, 5)));
+        c.add(new OpCase(name + " broadcast", in -> op.apply(in[0], in[1]), s(4, 1, 5), s(3, 1)));
+        c.add(new OpCase(name + " broadcast rank", in -> op.apply(in[0], in[1]), s(7), s(2, 7)));
+        c.add(new OpCase(name + " scalar-like", in -> op.apply(in[0], in[1]), s(1), s(3, 4)));
+        c.add(new OpCase(name + " of views", in -> op.apply(in[0].t(), in[1].narrow(0, 1, 4)), s(3, 4), s(6, 3)));
+    }
+
+    private static void unary(List<OpCase> c, String name, Function<Tensor, Tensor> op, double lo, double hi) {
+        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(17)));
+        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(2, 1, 5)));
+        c.add(new OpCase(name + " of view", in -> op.apply(in[0].t()), lo, hi, s(5, 7)));
+    }
+
+    /**
+     * Larger cases for cpu-vs-reference parity only: rows longer than a vector, tails, GEMM edge
+     * tiles and several k-blocks, row counts that span several parallel tasks.
+     */
+    static List<OpCase> large() {
+        List<OpCase> c = new ArrayList<>();
+        c.add(new OpCase("gemm edges", in -> in[0].matmul(in[1]), s(37, 300), s(300, 53)));
+        c.add(new OpCase("gemm k blocks", in -> in[0].matmul(in[1].t()), s(130, 600), s(70, 600)));
+        c.add(new OpCase("gemm tall", in -> in[0].t().matmul(in[1]), s(257, 140), s(257, 96)));
+        c.add(new OpCase("bmm attention", in -> in[0].matmul(in[1].transpose(-2, -1)).softmax(-1).matmul(in[0]), s(2, 3, 65, 16), s(2, 3, 65, 16)));
+        c.add(new OpCase("linear big", in -> MatMul.linear(in[0], in[1], in[2]).gelu(), s(4, 65, 48), s(100, 48), s(100)));
+        c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)));
+        c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)));
+        c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77)));
+        c.add(new OpCase("mul columns", in -> in[0].mul(in[1]), s(300, 77), s(300, 1)));
+        c.add(new OpCase("sum rows", in -> in[0].sum(false, 0), s(20000, 3)));
+        c.add(new OpCase("sum long row", in -> in[0].sum(), s(100003)));
+        c.add(new OpCase("sum middle", in -> in[0].sum(true, 1), s(3, 5000, 7)));
+        c.add(new OpCase("softmax wide", in -> in[0].softmax(-1), -10, 10, s(300, 197)));
+        c.add(new OpCase("log_softmax wide", in -> in[0].logSoftmax(-1), -10, 10, s(60, 1000)));
+        c.add(new OpCase("layer_norm wide", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-6), s(300, 192), s(192), s(192)));
+        c.add(new OpCase("cross_entropy wide", in -> CrossEntropy.crossEntropy(in[0], labels(200, 100), 0.1), -5, 5, s(200, 100)));
+        c.add(new OpCase("patches vit", in -> Patches.extract(in[0], 4), s(3, 3, 32, 32)));
+        return c;
+    }
+
+    static int[] labels(int n, int classes) {
+        Rng rng = new Rng(n);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(classes);
+        }
+        return labels;
+    }
+}
