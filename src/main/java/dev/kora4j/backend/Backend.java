@@ -60,4 +60,19 @@ public interface Backend {
 
     /** dlogits ← scale · (probs − target) for each row, the target as in {@link #crossEntropy}. */
     void crossEntropyBackward(Tensor probs, int[] labels, double smoothing, double scale, Tensor dlogits);
+
+    /**
+     * KoRA's per-token forward (kora-math.md §4), given u = x·Âᵀ [N, 3r] and M = W1·B̂ [d, 3r]:
+     * pre = u·Mᵀ + b1 [N, d] (written, saved for backward) and, in place, v ← v + g·(GELU(pre)·W2ᵀ + b2)
+     * for v [N, D] (a view whose rows may be strided; its columns are contiguous).
+     */
+    void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v);
+
+    /**
+     * KoRA's per-token backward from dv' [N, D] (rows may be strided): writes du = dpre·M [N, 3r] and
+     * the sums over tokens G = dpreᵀ·u [d, 3r], db1 [d], dW2 [D, d], db2 [D]; returns dg. Here
+     * dpre = g·(dv'·W2) ⊙ GELU'(pre) and dg = Σ ⟨dv', GELU(pre)·W2ᵀ + b2⟩.
+     */
+    double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
+                              Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2);
 }

@@ -10,6 +10,7 @@ import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,7 +46,7 @@ public final class DigitsMlp extends Module {
         int[] train = Arrays.copyOfRange(order, testCount, order.length);
 
         DigitsMlp model = new DigitsMlp(config.hidden(), rng.fork());
-        AdamW optimizer = new AdamW(model.trainableParameters(), config.lr(), 0.9, 0.999, 1e-8, config.weightDecay());
+        AdamW optimizer = new AdamW(List.copyOf(model.trainableParameters().values()), config.lr(), 0.9, 0.999, 1e-8, config.weightDecay());
         int stepsPerEpoch = (train.length + config.batch() - 1) / config.batch();
         CosineSchedule schedule = new CosineSchedule(config.lr(), 0, stepsPerEpoch, stepsPerEpoch * config.epochs());
         int step = 0;

@@ -5,24 +5,64 @@ import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
+import java.util.function.Consumer;
 
-/** y = x·Wᵀ + b with W [out, in], initialised as PyTorch's nn.Linear: U(−1/√in, 1/√in) for W and b. */
+/**
+ * y = x·Wᵀ + b with W [out, in], initialised as PyTorch's nn.Linear: U(−1/√in, 1/√in) for W and b.
+ * An attached adapter (LoRA, KoRA) adapts the output; an input observer sees each input (the seed's
+ * KoRA reads detached layer inputs this way, as its forward hooks did).
+ */
 public final class Linear extends Module {
+    private final int in;
+    private final int out;
     private final Tensor weight;
     private final Tensor bias;
+    private LinearAdapter adapter;
+    private Consumer<Tensor> inputObserver;
 
     public Linear(int in, int out, boolean bias, Rng rng) {
         this(in, out, bias, rng, DType.F32, Device.CPU);
     }
 
     public Linear(int in, int out, boolean bias, Rng rng, DType dtype, Device device) {
+        this.in = in;
+        this.out = out;
         double bound = 1 / Math.sqrt(in);
         this.weight = parameter("weight", Tensor.uniform(rng, -bound, bound, dtype, device, out, in));
         this.bias = bias ? parameter("bias", Tensor.uniform(rng, -bound, bound, dtype, device, out)) : null;
     }
 
     public Tensor forward(Tensor x) {
-        return MatMul.linear(x, weight, bias);
+        if (inputObserver != null) {
+            inputObserver.accept(x.detach());
+        }
+        Tensor y = MatMul.linear(x, weight, bias);
+        return adapter == null ? y : adapter.adapt(x, y);
+    }
+
+    /** Attaches an adapter whose parameters join this module's namespace (qkv.lora_A.weight, ...). */
+    public <A extends Module & LinearAdapter> void attach(A a) {
+        if (adapter != null) {
+            throw new IllegalStateException("this Linear already carries an adapter");
+        }
+        adapter = a;
+        child("", a);
+    }
+
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    public void observeInputs(Consumer<Tensor> observer) {
+        this.inputObserver = observer;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    public int outFeatures() {
+        return out;
     }
 
     public Tensor weight() {

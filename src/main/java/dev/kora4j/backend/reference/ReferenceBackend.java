@@ -313,4 +313,78 @@ public final class ReferenceBackend implements Backend {
     static double target(int j, int label, double smoothing, int classes) {
         return (j == label ? 1 - smoothing : 0) + smoothing / classes;
     }
+
+    @Override
+    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v) {
+        int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
+        double[] h = new double[dc];
+        for (int t = 0; t < n; t++) {
+            for (int i = 0; i < dc; i++) {
+                double acc = b1.get(i);
+                for (int j = 0; j < r3; j++) {
+                    acc += m.get(i, j) * u.get(t, j);
+                }
+                pre.set(acc, t, i);
+                h[i] = UnaryOp.GELU.apply(acc, 0);
+            }
+            for (int o = 0; o < d; o++) {
+                double delta = b2.get(o);
+                for (int i = 0; i < dc; i++) {
+                    delta += w2.get(o, i) * h[i];
+                }
+                v.set(v.get(t, o) + gate * delta, t, o);
+            }
+        }
+    }
+
+    @Override
+    public double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
+                                     Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2) {
+        int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
+        double[][] gAcc = new double[dc][r3];
+        double[][] dw2Acc = new double[d][dc];
+        double[] db1Acc = new double[dc], db2Acc = new double[d];
+        double dg = 0;
+        for (int t = 0; t < n; t++) {
+            double[] dpre = new double[dc];
+            for (int i = 0; i < dc; i++) {
+                double p = pre.get(t, i), h = UnaryOp.GELU.apply(p, 0);
+                double e = 0; // (W2ᵀ·dv')_i
+                for (int o = 0; o < d; o++) {
+                    e += w2.get(o, i) * dv.get(t, o);
+                    dw2Acc[o][i] += gate * dv.get(t, o) * h;
+                }
+                dg += e * h;
+                dpre[i] = gate * e * UnaryOp.GELU.derivative(p, h, 0);
+                db1Acc[i] += dpre[i];
+                for (int j = 0; j < r3; j++) {
+                    gAcc[i][j] += dpre[i] * u.get(t, j);
+                }
+            }
+            for (int o = 0; o < d; o++) {
+                dg += dv.get(t, o) * b2.get(o);
+                db2Acc[o] += gate * dv.get(t, o);
+            }
+            for (int j = 0; j < r3; j++) {
+                double acc = 0;
+                for (int i = 0; i < dc; i++) {
+                    acc += m.get(i, j) * dpre[i];
+                }
+                du.set(acc, t, j);
+            }
+        }
+        for (int i = 0; i < dc; i++) {
+            db1.set(db1Acc[i], i);
+            for (int j = 0; j < r3; j++) {
+                g.set(gAcc[i][j], i, j);
+            }
+        }
+        for (int o = 0; o < d; o++) {
+            db2.set(db2Acc[o], o);
+            for (int i = 0; i < dc; i++) {
+                dw2.set(dw2Acc[o][i], o, i);
+            }
+        }
+        return dg;
+    }
 }

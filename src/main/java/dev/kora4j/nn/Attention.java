@@ -1,0 +1,34 @@
+package dev.kora4j.nn;
+
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Device;
+import dev.kora4j.tensor.Rng;
+import dev.kora4j.tensor.Tensor;
+
+/**
+ * timm's multi-head self-attention: qkv = x·Wqkvᵀ + b split as [3, H, head_dim] per token
+ * (rows 0..D−1 of qkv.weight are q, then k, then v), softmax((q·scale)·kᵀ)·v, heads
+ * concatenated, then proj. scale = head_dim^−½.
+ */
+public final class Attention extends Module {
+    private final int numHeads;
+    private final double scale;
+    public final Linear qkv;
+    public final Linear proj;
+
+    public Attention(int dim, int numHeads, boolean qkvBias, Rng rng, DType dtype, Device device) {
+        this.numHeads = numHeads;
+        this.scale = 1 / Math.sqrt((double) dim / numHeads);
+        this.qkv = child("qkv", new Linear(dim, 3 * dim, qkvBias, rng, dtype, device));
+        this.proj = child("proj", new Linear(dim, dim, true, rng, dtype, device));
+    }
+
+    public Tensor forward(Tensor x) {
+        int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / numHeads;
+        Tensor qkvOut = qkv.forward(x).reshape(b, n, 3, numHeads, hd).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
+        Tensor q = qkvOut.select(0, 0), k = qkvOut.select(0, 1), v = qkvOut.select(0, 2);
+        Tensor attn = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);
+        Tensor heads = attn.matmul(v); // [B, H, N, hd]
+        return proj.forward(heads.transpose(1, 2).reshape(b, n, d));
+    }
+}
