@@ -1,7 +1,6 @@
 package dev.kora4j.nn;
 
 import dev.kora4j.io.InputException;
-import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
@@ -61,5 +60,4 @@ public final class VitWeights {
         List<String> l = List.copyOf(names);
         return l.size() <= 6 ? String.join(", ", l) : String.join(", ", l.subList(0, 6)) + " and " + (l.size() - 6) + " more";
     }
-
 }

@@ -70,11 +70,18 @@ public final class Gemm {
             int rows = Math.min(MC, m - i0);
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
-            float[] packedA = new float[KC * ((rows + MR - 1) / MR) * MR];
+            // Row-major A is read in place (MR row streams); other layouts, and a last partial
+            // panel of rows, are packed into panels of MR rows, zero-padded.
+            boolean direct = a.colStride() == 1;
+            float[] packedA = new float[KC * (direct ? MR : (rows + MR - 1) / MR * MR)];
             float[] edge = new float[MR * NR];
             for (int kb = 0; kb < kBlocks; kb++) {
                 int k0 = kb * KC, kc = Math.min(KC, k - k0);
-                packA(a, i0, rows, k0, kc, packedA);
+                if (!direct) {
+                    packA(a, i0, rows, k0, kc, packedA, 0);
+                } else if (rows % MR != 0) {
+                    packA(a, i0 + rows - rows % MR, rows % MR, k0, kc, packedA, 0);
+                }
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
                     int j0 = p * NR, cols = Math.min(NR, n - j0);
@@ -82,10 +89,23 @@ public final class Gemm {
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        if (tileRows == MR && cols == NR) {
-                            kernel(kc, packedA, ir * kc, packedB, bAt, c, cAt, ldc, add);
+                        float[] aData;
+                        int aAt, aRow, aStep;
+                        if (direct && tileRows == MR) {
+                            aData = a.data();
+                            aAt = a.offset() + (i0 + ir) * a.rowStride() + k0;
+                            aRow = a.rowStride();
+                            aStep = 1;
                         } else {
-                            kernel(kc, packedA, ir * kc, packedB, bAt, edge, 0, NR, false);
+                            aData = packedA;
+                            aAt = direct ? 0 : ir * kc;
+                            aRow = 1;
+                            aStep = MR;
+                        }
+                        if (tileRows == MR && cols == NR) {
+                            kernel(kc, aData, aAt, aRow, aStep, packedB, bAt, c, cAt, ldc, add);
+                        } else {
+                            kernel(kc, aData, aAt, aRow, aStep, packedB, bAt, edge, 0, NR, false);
                             storeEdge(edge, c, cAt, ldc, tileRows, cols, add);
                         }
                     }
@@ -125,10 +145,10 @@ public final class Gemm {
     }
 
     /** Rows i0..i0+rows of A over k0..k0+kc, as panels of MR rows: for each k, MR values (zero past the last row). */
-    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out) {
+    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out, int outAt) {
         float[] src = a.data();
         for (int ir = 0; ir < rows; ir += MR) {
-            int panel = ir * kc;
+            int panel = outAt + ir * kc;
             int tileRows = Math.min(MR, rows - ir);
             for (int r = 0; r < MR; r++) {
                 if (r >= tileRows) {
@@ -154,17 +174,21 @@ public final class Gemm {
         }
     }
 
-    /** The MR × NR register tile: C[0..MR, 0..NR) (+)= Apanel · Bpanel over kc steps. */
-    private static void kernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+    /**
+     * The MR × NR register tile: C[0..MR, 0..NR) (+)= A · Bpanel over kc steps, where A's row r at
+     * step p is a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; row-major A: aRow lda, aStep 1).
+     */
+    private static void kernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
         if (!Simd.ENABLED) {
-            scalarKernel(kc, a, ai, b, bi, c, ci, ldc, add);
+            scalarKernel(kc, a, ai, aRow, aStep, b, bi, c, ci, ldc, add);
             return;
         }
+        int a1 = aRow, a2 = 2 * aRow, a3 = 3 * aRow;
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += aStep, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
@@ -172,18 +196,18 @@ public final class Gemm {
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
             c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
+            FloatVector a1v = FloatVector.broadcast(S, a[ai + a1]);
+            c10 = a1v.fma(b0, c10);
+            c11 = a1v.fma(b1, c11);
+            c12 = a1v.fma(b2, c12);
+            FloatVector a2v = FloatVector.broadcast(S, a[ai + a2]);
+            c20 = a2v.fma(b0, c20);
+            c21 = a2v.fma(b1, c21);
+            c22 = a2v.fma(b2, c22);
+            FloatVector a3v = FloatVector.broadcast(S, a[ai + a3]);
+            c30 = a3v.fma(b0, c30);
+            c31 = a3v.fma(b1, c31);
+            c32 = a3v.fma(b2, c32);
         }
         storeRow(c, ci, c00, c01, c02, add);
         storeRow(c, ci + ldc, c10, c11, c12, add);
@@ -203,11 +227,11 @@ public final class Gemm {
     }
 
     /** The same tile with scalar fma in the same order (for JVMs that do not compile the Vector API). */
-    private static void scalarKernel(int kc, float[] a, int ai, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+    private static void scalarKernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
         float[] acc = new float[MR * NR];
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += aStep, bi += NR) {
             for (int r = 0; r < MR; r++) {
-                float av = a[ai + r];
+                float av = a[ai + r * aRow];
                 for (int j = 0; j < NR; j++) {
                     acc[r * NR + j] = Math.fma(av, b[bi + j], acc[r * NR + j]);
                 }
