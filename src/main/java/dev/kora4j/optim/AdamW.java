@@ -65,7 +65,7 @@ public final class AdamW extends Optimizer {
                 s.m[i] += (gi - s.m[i]) * oneMinusB1; // m.lerp_(g, 1 − β1)
                 s.v[i] = s.v[i] * b2 + oneMinusB2 * gi * gi;
                 float denom = (float) Math.sqrt(s.v[i]) / bc2Sqrt + epsF;
-                w[off + i] -= stepSize * (s.m[i] / denom);
+                w[off + i] += -stepSize * s.m[i] / denom; // addcdiv_: p + (value·m)/denom, value = −stepSize
             }
         }
     }
