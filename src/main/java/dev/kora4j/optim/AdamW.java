@@ -28,7 +28,9 @@ public final class AdamW extends Optimizer {
 
     public AdamW(List<Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay) {
         super(params, lr);
-        if (lr < 0 || eps < 0 || weightDecay < 0 || beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1) {
+        // Written as PyTorch does (not 0 ≤ x), so that NaN is rejected too.
+        if (!(lr >= 0) || !(eps >= 0) || !(weightDecay >= 0)
+                || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("AdamW: need lr, eps, weight decay ≥ 0 and betas in [0, 1)");
         }
         this.beta1 = beta1;
@@ -65,7 +67,7 @@ public final class AdamW extends Optimizer {
                 s.m[i] += (gi - s.m[i]) * oneMinusB1; // m.lerp_(g, 1 − β1)
                 s.v[i] = s.v[i] * b2 + oneMinusB2 * gi * gi;
                 float denom = (float) Math.sqrt(s.v[i]) / bc2Sqrt + epsF;
-                w[off + i] -= stepSize * (s.m[i] / denom);
+                w[off + i] += -stepSize * s.m[i] / denom; // addcdiv_: p + (value·m)/denom, value = −stepSize
             }
         }
     }
