@@ -14,9 +14,10 @@ public final class GradClip {
     public static double clipByNorm(List<Tensor> params, double maxNorm) {
         double sumSquares = 0;
         for (Tensor p : params) {
-            if (p.grad() != null) {
-                for (float g : p.grad().floats()) {
-                    sumSquares += (double) g * g;
+            float[] g = Optimizer.gradOf(p);
+            if (g != null) {
+                for (float v : g) {
+                    sumSquares += (double) v * v;
                 }
             }
         }
@@ -25,8 +26,8 @@ public final class GradClip {
         if (coef < 1) {
             float c = (float) coef;
             for (Tensor p : params) {
-                if (p.grad() != null) {
-                    float[] g = p.grad().floats();
+                float[] g = Optimizer.gradOf(p);
+                if (g != null) {
                     for (int i = 0; i < g.length; i++) {
                         g[i] *= c;
                     }

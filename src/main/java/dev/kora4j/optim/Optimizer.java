@@ -45,13 +45,13 @@ public abstract class Optimizer {
     }
 
     /** The contiguous float gradient of p, or null if it has none. */
-    protected static float[] gradOf(Tensor p) {
+    static float[] gradOf(Tensor p) {
         Tensor g = p.grad();
         if (g == null) {
             return null;
         }
-        if (!g.isContiguous() || g.offset() != 0) {
-            throw new IllegalStateException("optimizer: gradient buffers are expected to be contiguous");
+        if (!g.isContiguous() || g.offset() != 0 || g.floats().length != p.numel()) {
+            throw new IllegalStateException("optimizer: a gradient must be a buffer of its own, exactly the parameter's size");
         }
         return g.floats();
     }
