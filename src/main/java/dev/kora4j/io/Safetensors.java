@@ -1,6 +1,7 @@
 package dev.kora4j.io;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Reading and writing safetensors files, the format of weights, adapters, checkpoints and golden
@@ -16,5 +17,19 @@ public final class Safetensors {
      */
     public static SafetensorsFile open(Path file) {
         return SafetensorsFile.open(file);
+    }
+
+    /**
+     * Writes tensors atomically (the file appears whole or not at all). Each value is a
+     * {@link dev.kora4j.tensor.Tensor} (F32 or F64, any layout) or a {@link RawTensor} (any dtype,
+     * e.g. I64 labels). {@code metadata} may be null or empty; its entries are written sorted by key.
+     */
+    public static void write(Path file, Map<String, ?> tensors, Map<String, String> metadata) {
+        SafetensorsWriter.write(file, tensors, metadata);
+    }
+
+    /** Writes tensors without metadata. */
+    public static void write(Path file, Map<String, ?> tensors) {
+        write(file, tensors, null);
     }
 }
