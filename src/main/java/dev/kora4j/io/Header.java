@@ -1,5 +1,7 @@
 package dev.kora4j.io;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +12,6 @@ import java.util.Map;
 record Header(List<TensorInfo> tensors, Map<String, String> metadata, long dataStart) {
     Header {
         tensors = List.copyOf(tensors);
-        metadata = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metadata));
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * as the CLI can show it as is.
  */
 public final class SafetensorsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final transient Path file;
 
     public SafetensorsException(Path file, String problem) {
