@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** The `kora` command line: results on stdout, logs on stderr, bad input as one `error:` line (exit 2). */
 @Command(name = "kora", mixinStandardHelpOptions = true, version = "kora4j 0.1.0",
         description = "kora4j: a pure-Java tensor engine that fine-tunes Vision Transformers with LoRA and KoRA.",
-        subcommands = {DemoCommand.class, BenchCommand.class, ExampleCommand.class, InspectCommand.class},
+        subcommands = {DemoCommand.class, ParityCommand.class, InspectCommand.class, BenchCommand.class, ExampleCommand.class},
         footer = {"", "`bin/kora test` runs the test suite (through Maven, with a JDK >= 25)."})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -74,7 +74,7 @@ public final class Main implements Runnable {
             if (main.verbose) {
                 ex.printStackTrace(err);
             }
-            if (ex instanceof UserError) {
+            if (ex instanceof UserError || ex instanceof dev.kora4j.io.InputException) {
                 err.println("error: " + ex.getMessage());
                 return 2;
             }

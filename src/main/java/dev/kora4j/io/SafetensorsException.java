@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * file, then says what is wrong in our own words (which tensor, which bytes), so that callers such
  * as the CLI can show it as is.
  */
-public final class SafetensorsException extends RuntimeException {
+public final class SafetensorsException extends InputException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

@@ -38,8 +38,8 @@ public final class VitWeights {
             Tensor value = state.get(name);
             if (Arrays.equals(value.shape(), target.shape())) {
                 Init.copyInto(value, target);
-            } else if (name.startsWith("head.") && value.rank() == target.rank() && value.size(-1) == target.size(-1)) {
-                freshHead = true; // another number of classes: keep the fresh head
+            } else if (isHeadOfAnotherClassCount(name, value, target)) {
+                freshHead = true; // fine-tuning a checkpoint on another number of classes: keep the fresh head
             } else if (name.equals("pos_embed") && value.rank() == 3 && value.size(0) == 1 && value.size(2) == target.size(2)) {
                 int grid = vit.config().gridSize();
                 try {
@@ -54,6 +54,15 @@ public final class VitWeights {
             }
         }
         return new Report(freshHead, resampled);
+    }
+
+    /** head.weight [C', D] against [C, D], or head.bias [C'] against [C]. */
+    private static boolean isHeadOfAnotherClassCount(String name, Tensor value, Tensor target) {
+        return switch (name) {
+            case "head.weight" -> value.rank() == 2 && value.size(1) == target.size(1);
+            case "head.bias" -> value.rank() == 1;
+            default -> false;
+        };
     }
 
     private static String list(TreeSet<String> names) {

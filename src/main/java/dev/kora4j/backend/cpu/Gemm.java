@@ -58,9 +58,18 @@ public final class Gemm {
         }
         int panels = (n + NR - 1) / NR;
         int kBlocks = (k + KC - 1) / KC;
-        float[] packedB = new float[k * panels * NR];
         int threads = parallel ? Parallel.threads() : 1;
-        forEach(parallel, kBlocks * panels, task -> packB(b, task / panels, task % panels, k, n, panels, packedB));
+        // B is packed once for all row blocks; when there is only one row block, a row-major B is
+        // read in place instead (packing would cost as much as the products), all but a partial last panel.
+        boolean directB = b.colStride() == 1 && m <= MC;
+        float[] packedB = new float[k * panels * NR];
+        if (directB) {
+            if (n % NR != 0) {
+                forEach(parallel, kBlocks, kb -> packB(b, kb, panels - 1, k, n, panels, packedB));
+            }
+        } else {
+            forEach(parallel, kBlocks * panels, task -> packB(b, task / panels, task % panels, k, n, panels, packedB));
+        }
 
         int rowBlocks = (m + MC - 1) / MC;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
@@ -85,7 +94,10 @@ public final class Gemm {
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
                     int j0 = p * NR, cols = Math.min(NR, n - j0);
-                    int bAt = k0 * panels * NR + p * kc * NR;
+                    boolean bInPlace = directB && cols == NR;
+                    float[] bData = bInPlace ? b.data() : packedB;
+                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : k0 * panels * NR + p * kc * NR;
+                    int bStep = bInPlace ? b.rowStride() : NR;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
@@ -103,9 +115,9 @@ public final class Gemm {
                             aStep = MR;
                         }
                         if (tileRows == MR && cols == NR) {
-                            kernel(kc, aData, aAt, aRow, aStep, packedB, bAt, c, cAt, ldc, add);
+                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add);
                         } else {
-                            kernel(kc, aData, aAt, aRow, aStep, packedB, bAt, edge, 0, NR, false);
+                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, edge, 0, NR, false);
                             storeEdge(edge, c, cAt, ldc, tileRows, cols, add);
                         }
                     }
@@ -176,11 +188,13 @@ public final class Gemm {
 
     /**
      * The MR × NR register tile: C[0..MR, 0..NR) (+)= A · Bpanel over kc steps, where A's row r at
-     * step p is a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; row-major A: aRow lda, aStep 1).
+     * step p is a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; row-major A: aRow lda, aStep 1)
+     * and B's NR columns at step p start at b[bi + p·bStep] (packed: bStep NR; row-major B: ldb).
      */
-    private static void kernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+    private static void kernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
+                               float[] c, int ci, int ldc, boolean add) {
         if (!Simd.ENABLED) {
-            scalarKernel(kc, a, ai, aRow, aStep, b, bi, c, ci, ldc, add);
+            scalarKernel(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc, add);
             return;
         }
         int a1 = aRow, a2 = 2 * aRow, a3 = 3 * aRow;
@@ -188,7 +202,7 @@ public final class Gemm {
         FloatVector c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00;
         FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
             FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
@@ -227,9 +241,10 @@ public final class Gemm {
     }
 
     /** The same tile with scalar fma in the same order (for JVMs that do not compile the Vector API). */
-    private static void scalarKernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, float[] c, int ci, int ldc, boolean add) {
+    private static void scalarKernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
+                                     float[] c, int ci, int ldc, boolean add) {
         float[] acc = new float[MR * NR];
-        for (int p = 0; p < kc; p++, ai += aStep, bi += NR) {
+        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
             for (int r = 0; r < MR; r++) {
                 float av = a[ai + r * aRow];
                 for (int j = 0; j < NR; j++) {

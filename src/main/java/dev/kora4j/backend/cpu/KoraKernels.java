@@ -17,9 +17,14 @@ final class KoraKernels {
 
     private KoraKernels() {}
 
-    /** Row-major copy of a [rows, cols] tensor (weights are small; the kernels want plain arrays). */
+    /** The row-major array of a [rows, cols] tensor: its own array when it is one, else a copy. */
     private static float[] dense(Tensor t) {
-        return t.contiguous().toFloatArray();
+        if (t.isContiguous() && t.offset() == 0 && t.floats().length == t.numel()) {
+            return t.floats();
+        }
+        Tensor c = Tensor.zeros(t.dtype(), t.device(), t.shape());
+        Elementwise.copy(t, c);
+        return c.floats();
     }
 
     /** W2 [D, d] as W2ᵀ [d, D]: each of its rows is contiguous for the axpys over D. */
