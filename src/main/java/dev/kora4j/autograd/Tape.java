@@ -24,6 +24,9 @@ public final class Tape {
      * tensors its backward reads through {@link Node#saved(int)}. Returns {@code output}.
      */
     public static Tensor record(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Backward backward) {
+        if (Profile.ENABLED) {
+            Profile.forward(op);
+        }
         if (wantsGrad(inputs)) {
             output.attachGradFn(new Node(op, inputs, saved, backward));
         }

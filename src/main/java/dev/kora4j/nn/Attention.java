@@ -24,11 +24,18 @@ public final class Attention extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        int b = x.size(0), n = x.size(1), d = x.size(2), hd = d / numHeads;
-        Tensor qkvOut = qkv.forward(x).reshape(b, n, 3, numHeads, hd).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-        Tensor q = qkvOut.select(0, 0), k = qkvOut.select(0, 1), v = qkvOut.select(0, 2);
+        return proj.forward(dev.kora4j.ops.Attention.selfAttention(qkv.forward(x), numHeads, scale));
+    }
+
+    /**
+     * The same from primitive ops (split q, k, v by views, two batched products, softmax): the
+     * oracle the fused op is tested against.
+     */
+    public static Tensor unfused(Tensor qkvOut, int numHeads, double scale) {
+        int b = qkvOut.size(0), n = qkvOut.size(1), d = qkvOut.size(2) / 3, hd = d / numHeads;
+        Tensor r = qkvOut.reshape(b, n, 3, numHeads, hd).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
+        Tensor q = r.select(0, 0), k = r.select(0, 1), v = r.select(0, 2);
         Tensor attn = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);
-        Tensor heads = attn.matmul(v); // [B, H, N, hd]
-        return proj.forward(heads.transpose(1, 2).reshape(b, n, d));
+        return attn.matmul(v).transpose(1, 2).reshape(b, n, d);
     }
 }

@@ -36,6 +36,9 @@ public final class Linear extends Module {
         if (inputObserver != null) {
             inputObserver.accept(x.detach());
         }
+        if (adapter instanceof LinearAdapter.FusedAdapter fused && fused.fusable()) {
+            return fused.forwardFused(this, x);
+        }
         Tensor y = MatMul.linear(x, weight, bias);
         return adapter == null ? y : adapter.adapt(x, y);
     }

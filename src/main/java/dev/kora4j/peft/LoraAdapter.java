@@ -12,7 +12,7 @@ import dev.kora4j.tensor.Tensor;
  * PEFT's LoRA on a frozen Linear: y = x·Wᵀ + b + s·(dropout(x)·Aᵀ)·Bᵀ with A [r, in] ~ U(±1/√in)
  * and B [out, r] = 0. Parameters lora_A.weight and lora_B.weight sit in the Linear's namespace.
  */
-public final class LoraAdapter extends Module implements LinearAdapter {
+public final class LoraAdapter extends Module implements LinearAdapter.FusedAdapter {
     private final Tensor a;
     private final Tensor b;
     private final double scaling;
@@ -33,6 +33,7 @@ public final class LoraAdapter extends Module implements LinearAdapter {
         this.dropoutRng = rng;
     }
 
+    /** The update on a frozen output (used with dropout, which the fused op does not apply). */
     @Override
     public Tensor adapt(Tensor x, Tensor y) {
         Tensor in = x;
@@ -44,6 +45,16 @@ public final class LoraAdapter extends Module implements LinearAdapter {
         }
         Tensor delta = MatMul.linear(MatMul.linear(in, a, null), b, null);
         return y.add(scaling == 1 ? delta : delta.mul(scaling));
+    }
+
+    /** Whether the one-op form (frozen product and update together, {@link LoraOp}) applies now. */
+    public boolean fusable() {
+        return !(isTraining() && dropout > 0);
+    }
+
+    /** The Linear and its update as one op. */
+    public Tensor forwardFused(Linear base, Tensor x) {
+        return LoraOp.linear(x, base.weight(), base.bias(), a, b, scaling);
     }
 
     /** W ← W + s·B·A (and unmerge: W ← W − s·B·A), for inference without the extra products. */

@@ -48,6 +48,10 @@ final class OpCatalog {
         c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)));
         c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)).frozen(1));
         c.add(new OpCase("linear", in -> MatMul.linear(in[0], in[1], in[2]), s(2, 3, 4), s(5, 4), s(5)).frozen(0));
+        c.add(new OpCase("lora linear", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.7),
+                s(2, 3, 5), s(4, 5), s(4), s(2, 5), s(4, 2)));
+        c.add(new OpCase("lora linear", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.5),
+                s(3, 5), s(4, 5), s(4), s(3, 5), s(4, 3)).frozen(1).frozen(2));
         c.add(new OpCase("linear no bias", in -> MatMul.linear(in[0].t(), in[1], null), s(4, 3), s(2, 4)));
 
         c.add(new OpCase("sum all", in -> in[0].sum(), s(3, 4, 5)));
@@ -80,6 +84,9 @@ final class OpCatalog {
         c.add(new OpCase("stack", in -> Joins.stack(1, in[0], in[1].t(), in[2]), s(2, 3), s(3, 2), s(2, 3)));
         c.add(new OpCase("patches", in -> Patches.extract(in[0], 2), s(2, 3, 4, 6)));
         c.add(new OpCase("class token", in -> in[0].select(1, 0), s(2, 5, 3)));
+        c.add(new OpCase("attention", in -> Attention.selfAttention(in[0], 2, 0.3), s(2, 5, 12)));
+        c.add(new OpCase("attention one head", in -> Attention.selfAttention(in[0], 1, 0.5), s(1, 3, 9)));
+        c.add(new OpCase("attention (unfused oracle)", in -> dev.kora4j.nn.Attention.unfused(in[0], 2, 0.3), s(2, 5, 12)));
 
         c.add(new OpCase("reshape", in -> in[0].reshape(4, -1).mul(in[1]), s(2, 3, 2), s(3)));
         c.add(new OpCase("permute", in -> in[0].permute(2, 0, 1).exp(), s(2, 3, 4)));
@@ -115,6 +122,8 @@ final class OpCatalog {
         c.add(new OpCase("gemm tall", in -> in[0].t().matmul(in[1]), s(257, 140), s(257, 96)));
         c.add(new OpCase("bmm attention", in -> in[0].matmul(in[1].transpose(-2, -1)).softmax(-1).matmul(in[0]), s(2, 3, 65, 16), s(2, 3, 65, 16)));
         c.add(new OpCase("linear big", in -> MatMul.linear(in[0], in[1], in[2]).gelu(), s(4, 65, 48), s(100, 48), s(100)));
+        c.add(new OpCase("lora linear big", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0),
+                s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8)).frozen(1).frozen(2));
         c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)));
         c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)));
         c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77)));
@@ -127,6 +136,7 @@ final class OpCatalog {
         c.add(new OpCase("layer_norm wide", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-6), s(300, 192), s(192), s(192)));
         c.add(new OpCase("cross_entropy wide", in -> CrossEntropy.crossEntropy(in[0], labels(200, 100), 0.1), -5, 5, s(200, 100)));
         c.add(new OpCase("patches vit", in -> Patches.extract(in[0], 4), s(3, 3, 32, 32)));
+        c.add(new OpCase("attention vit", in -> Attention.selfAttention(in[0], 3, 0.125), s(3, 65, 3 * 48)));
         return c;
     }
 

@@ -185,4 +185,22 @@ public final class CpuBackend implements Backend {
         }
         return KoraKernels.backward(u, pre, m, w2, b2, (float) gate, dv, du, g, db1, dw2, db2);
     }
+
+    @Override
+    public void attention(Tensor qkv, int heads, double scale, Tensor out, Tensor probs) {
+        if (isF64(qkv)) {
+            f64.attention(qkv, heads, scale, out, probs);
+        } else {
+            AttentionKernels.forward(qkv, heads, scale, out, probs);
+        }
+    }
+
+    @Override
+    public void attentionBackward(Tensor qkv, Tensor probs, Tensor gOut, int heads, double scale, Tensor dqkv) {
+        if (isF64(qkv)) {
+            f64.attentionBackward(qkv, probs, gOut, heads, scale, dqkv);
+        } else {
+            AttentionKernels.backward(qkv, probs, gOut, heads, scale, dqkv);
+        }
+    }
 }

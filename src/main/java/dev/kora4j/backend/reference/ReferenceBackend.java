@@ -387,4 +387,80 @@ public final class ReferenceBackend implements Backend {
         }
         return dg;
     }
+
+    @Override
+    public void attention(Tensor qkv, int heads, double scale, Tensor out, Tensor probs) {
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3, hd = d / heads;
+        for (int img = 0; img < b; img++) {
+            for (int h = 0; h < heads; h++) {
+                int q = h * hd, k = d + h * hd, v = 2 * d + h * hd;
+                for (int i = 0; i < n; i++) {
+                    double[] s = new double[n];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        double dot = 0;
+                        for (int c = 0; c < hd; c++) {
+                            dot += qkv.get(img, i, q + c) * qkv.get(img, j, k + c);
+                        }
+                        s[j] = scale * dot;
+                        max = Math.max(max, s[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < n; j++) {
+                        s[j] = Math.exp(s[j] - max);
+                        sum += s[j];
+                    }
+                    for (int j = 0; j < n; j++) {
+                        probs.set(s[j] / sum, img, h, i, j);
+                    }
+                    for (int c = 0; c < hd; c++) {
+                        double acc = 0;
+                        for (int j = 0; j < n; j++) {
+                            acc += s[j] / sum * qkv.get(img, j, v + c);
+                        }
+                        out.set(acc, img, i, q + c);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void attentionBackward(Tensor qkv, Tensor probs, Tensor gOut, int heads, double scale, Tensor dqkv) {
+        int b = qkv.size(0), n = qkv.size(1), d = qkv.size(2) / 3, hd = d / heads;
+        for (int img = 0; img < b; img++) {
+            for (int h = 0; h < heads; h++) {
+                int q = h * hd, k = d + h * hd, v = 2 * d + h * hd;
+                // dP = dO·vᵀ; dS = P ⊙ (dP − Σ_j dP·P) · scale
+                double[][] ds = new double[n][n];
+                for (int i = 0; i < n; i++) {
+                    double dot = 0;
+                    for (int j = 0; j < n; j++) {
+                        double dp = 0;
+                        for (int c = 0; c < hd; c++) {
+                            dp += gOut.get(img, i, q + c) * qkv.get(img, j, v + c);
+                        }
+                        ds[i][j] = dp;
+                        dot += dp * probs.get(img, h, i, j);
+                    }
+                    for (int j = 0; j < n; j++) {
+                        ds[i][j] = probs.get(img, h, i, j) * (ds[i][j] - dot) * scale;
+                    }
+                }
+                for (int t = 0; t < n; t++) {
+                    for (int c = 0; c < hd; c++) {
+                        double dq = 0, dk = 0, dv = 0;
+                        for (int j = 0; j < n; j++) {
+                            dq += ds[t][j] * qkv.get(img, j, k + c);        // dq = dS·k
+                            dk += ds[j][t] * qkv.get(img, j, q + c);        // dk = dSᵀ·q
+                            dv += probs.get(img, h, j, t) * gOut.get(img, j, q + c); // dv = Pᵀ·dO
+                        }
+                        dqkv.set(dq, img, t, q + c);
+                        dqkv.set(dk, img, t, k + c);
+                        dqkv.set(dv, img, t, v + c);
+                    }
+                }
+            }
+        }
+    }
 }

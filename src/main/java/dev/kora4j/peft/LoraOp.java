@@ -1,0 +1,66 @@
+package dev.kora4j.peft;
+
+import dev.kora4j.autograd.Tape;
+import dev.kora4j.backend.Backend;
+import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.ops.Copies;
+import dev.kora4j.ops.Reductions;
+import dev.kora4j.ops.Views;
+import dev.kora4j.tensor.Shape;
+import dev.kora4j.tensor.Tensor;
+
+/**
+ * A Linear with its LoRA update as one op: y = x·Wᵀ + b + s·(x·Aᵀ)·Bᵀ. The rank-r update is
+ * accumulated into the frozen product's output (no [N, out] delta exists), and backward needs only
+ * the thin t = g·B [N, r]: dx = g·W + s·t·A, dA = s·tᵀ·x, dB = s·gᵀ·u with u = x·Aᵀ kept from the
+ * forward. A frozen W and b cost nothing in backward.
+ */
+public final class LoraOp {
+    private LoraOp() {}
+
+    private static Tensor mm(Backend backend, Tensor a, Tensor b) {
+        Tensor out = Copies.empty(a, a.size(0), b.size(1));
+        backend.matmul(a, b, out, false);
+        return out;
+    }
+
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias, Tensor a, Tensor b, double s) {
+        int in = w.size(1), outF = w.size(0), r = a.size(0);
+        if (x.size(-1) != in || a.size(1) != in || b.size(0) != outF || b.size(1) != r) {
+            throw Shape.mismatch("lora", x.shape(), w.shape(), "do not match the LoRA factors (A [r, in], B [out, r])");
+        }
+        Backend backend = Backends.of("lora", x, w, a, b);
+        Tensor x2 = Views.reshape(x.detach(), -1, in);
+        Tensor y = Copies.empty(x, x2.size(0), outF);
+        backend.matmul(x2, Views.transpose(w.detach(), 0, 1), y, false);
+        if (bias != null) {
+            backend.zip(BinaryOp.ADD, y, Views.expand(bias.detach(), y.shape()), y);
+        }
+        Tensor su = mm(backend, x2, Views.transpose(a.detach(), 0, 1)).mul(s); // s·u [N, r]
+        backend.matmul(su, Views.transpose(b.detach(), 0, 1), y, true);      // y += s·u·Bᵀ
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = outF;
+        int[] xShape = x.shape();
+        boolean hasBias = bias != null;
+        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach()};
+        return Tape.record("lora_linear", y.reshape(outShape), new Tensor[] {x, w, bias, a, b}, saved, (g, node) -> {
+            Backend be = Backends.of(g.device());
+            Tensor g2 = Views.reshape(g, -1, outF).contiguous();
+            Tensor xs = node.saved(0), sus = node.saved(1), ws = node.saved(2), as = node.saved(3), bs = node.saved(4);
+            Tensor st = mm(be, g2, bs).mul(s); // s·t = s·g·B [N, r]
+            Tensor dx = null;
+            if (node.needsGrad(0)) {
+                Tensor dx2 = mm(be, g2, ws);
+                be.matmul(st, as, dx2, true); // dx += s·t·A
+                dx = Views.reshape(dx2, xShape);
+            }
+            Tensor dw = node.needsGrad(1) ? mm(be, Views.transpose(g2, 0, 1), xs) : null;
+            Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
+            Tensor da = node.needsGrad(3) ? mm(be, Views.transpose(st, 0, 1), xs) : null;
+            // dB = gᵀ·(s·u), formed as its transpose (s·u)ᵀ·g so that g is read in place
+            Tensor dbT = node.needsGrad(4) ? mm(be, Views.transpose(sus, 0, 1), g2) : null;
+            return new Tensor[] {dx, dw, db, da, dbT == null ? null : Views.transpose(dbT, 0, 1).contiguous()};
+        });
+    }
+}
