@@ -2,6 +2,7 @@ package dev.kora4j.autograd;
 
 import dev.kora4j.ops.Arithmetic;
 import dev.kora4j.ops.Copies;
+import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -70,7 +71,7 @@ public final class Backprop {
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         checkGradient("backward", leaf, g);
         if (leaf.grad() == null) {
-            leaf.setGrad(Copies.contiguousCopy(g));
+            leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g))); // outlives any pooled step
         } else {
             Arithmetic.addInPlace(leaf.grad(), g);
         }

@@ -63,13 +63,16 @@ final class StepBench implements Runnable {
         ThreadMXBean threadsBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] ms = new double[steps];
         long allocated = 0;
+        dev.kora4j.tensor.BufferPool pool = new dev.kora4j.tensor.BufferPool();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 dev.kora4j.autograd.Profile.reset();
             }
             long bytes0 = threadsBean.getTotalThreadAllocatedBytes();
             long t0 = System.nanoTime();
-            step(net, optimizer, images, labels);
+            try (var pooled = pool.step()) {
+                step(net, optimizer, images, labels);
+            }
             long t1 = System.nanoTime();
             if (i >= warmup) {
                 ms[i - warmup] = (t1 - t0) / 1e6;

@@ -14,7 +14,7 @@ public final class Arithmetic {
     private static Tensor zip(String name, BinaryOp op, Tensor a, Tensor b) {
         var backend = Backends.of(name, a, b);
         int[] shape = Shape.broadcast(name, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(a.dtype(), a.device(), shape);
+        Tensor out = Tensor.empty(a.dtype(), a.device(), shape);
         backend.zip(op, Views.expand(a.detach(), shape), Views.expand(b.detach(), shape), out);
         return out;
     }

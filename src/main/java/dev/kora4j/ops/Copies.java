@@ -10,8 +10,13 @@ import dev.kora4j.tensor.Tensor;
 public final class Copies {
     private Copies() {}
 
-    /** A new contiguous tensor like x (same dtype and device), zero-filled. */
+    /** A new contiguous tensor like x (same dtype and device) for an op to overwrite entirely (see {@link Tensor#empty}). */
     public static Tensor empty(Tensor like, int... shape) {
+        return Tensor.empty(like.dtype(), like.device(), shape);
+    }
+
+    /** A new zero-filled contiguous tensor like x. */
+    public static Tensor zeros(Tensor like, int... shape) {
         return Tensor.zeros(like.dtype(), like.device(), shape);
     }
 

@@ -37,7 +37,7 @@ public final class MatMul {
         int[] batch = Shape.broadcast("matmul", Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
         Tensor ae = Views.expand(a.detach(), concat(batch, a.size(-2), a.size(-1)));
         Tensor be = Views.expand(b.detach(), concat(batch, b.size(-2), b.size(-1)));
-        Tensor out = Tensor.zeros(a.dtype(), a.device(), concat(batch, a.size(-2), b.size(-1)));
+        Tensor out = Tensor.empty(a.dtype(), a.device(), concat(batch, a.size(-2), b.size(-1)));
         Backends.of("matmul", a, b).matmul(ae, be, out, false);
         int[] sa = a.shape(), sb = b.shape();
         // dA = g·Bᵀ, dB = Aᵀ·g (each summed over the batch dims it was broadcast along)

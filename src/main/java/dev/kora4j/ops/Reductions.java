@@ -69,7 +69,7 @@ public final class Reductions {
 
     /** A zero tensor of {@code shape} holding g[o] at index argmax[o] along dim. */
     private static Tensor scatterAlong(Tensor g, int[] shape, int dim, int[] argmax) {
-        Tensor dx = Copies.empty(g, shape);
+        Tensor dx = Copies.zeros(g, shape);
         int[] keptShape = shape.clone();
         keptShape[dim] = 1;
         double[] values = g.toDoubleArray();

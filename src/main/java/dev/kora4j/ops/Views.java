@@ -99,7 +99,7 @@ public final class Views {
 
     /** A zero tensor of {@code shape} with g written at {@code start} along {@code dim}. */
     private static Tensor padInto(Tensor g, int[] shape, int dim, int start) {
-        Tensor full = Copies.empty(g, shape);
+        Tensor full = Copies.zeros(g, shape);
         Tensor window = narrow(full, dim, start, g.size(dim));
         Backends.of(g.device()).copy(g, window);
         return full;

@@ -48,6 +48,16 @@ public final class Tensor {
         return new Tensor(Storage.allocate(dtype, Shape.numel(shape)), shape, Shape.contiguousStrides(shape), 0, device);
     }
 
+    /**
+     * A new contiguous tensor whose contents the caller will overwrite: inside a {@link BufferPool}
+     * step its F32 array may come from the pool with old contents; otherwise it is zero-filled.
+     */
+    public static Tensor empty(DType dtype, Device device, int... shape) {
+        int n = Shape.numel(shape);
+        Storage storage = dtype == DType.F32 ? new FloatStorage(BufferPool.floats(n)) : Storage.allocate(dtype, n);
+        return new Tensor(storage, shape, Shape.contiguousStrides(shape), 0, device);
+    }
+
     public static Tensor zeros(int... shape) {
         return zeros(DType.F32, Device.CPU, shape);
     }

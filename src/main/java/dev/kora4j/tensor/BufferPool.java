@@ -1,0 +1,87 @@
+package dev.kora4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reuses the large F32 arrays of a repeated computation, such as a training step, instead of
+ * leaving them to the garbage collector: arrays handed out while a step is open go back to the pool
+ * when it closes, and the next step takes them again. Tensors made inside a step must not be used
+ * after it closes (read what you need, e.g. loss.item(), before). Outside a step nothing is pooled.
+ *
+ * <pre>
+ *   BufferPool pool = new BufferPool();
+ *   for (...) {
+ *       try (var step = pool.step()) { forward, backward, optimizer }
+ *   }
+ * </pre>
+ */
+public final class BufferPool {
+    /** Arrays below this many floats are cheap to allocate and stay with the garbage collector. */
+    static final int MIN_POOLED = 1 << 14;
+    private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
+
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final List<float[]> lent = new ArrayList<>();
+
+    /** Starts a step on this thread: F32 tensors allocated until it closes come from the pool. */
+    public Step step() {
+        if (ACTIVE.get() != null) {
+            throw new IllegalStateException("a buffer-pool step is already open on this thread");
+        }
+        ACTIVE.set(this);
+        return this::endStep;
+    }
+
+    private void endStep() {
+        ACTIVE.remove();
+        for (float[] a : lent) {
+            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        }
+        lent.clear();
+    }
+
+    /** Runs {@code body} with pooling suspended (for results that outlive the step, such as gradients of parameters). */
+    public static <T> T outside(java.util.function.Supplier<T> body) {
+        BufferPool active = ACTIVE.get();
+        if (active == null) {
+            return body.get();
+        }
+        ACTIVE.remove();
+        try {
+            return body.get();
+        } finally {
+            ACTIVE.set(active);
+        }
+    }
+
+    /** An array of n floats: from the active step's pool (contents undefined) or, outside one, new (zeros). */
+    static float[] floats(int n) {
+        BufferPool pool = ACTIVE.get();
+        if (pool == null || n < MIN_POOLED) {
+            return new float[n];
+        }
+        ArrayDeque<float[]> list = pool.free.get(n);
+        float[] a = list == null || list.isEmpty() ? new float[n] : list.pop();
+        pool.lent.add(a);
+        return a;
+    }
+
+    /** Floats held by the pool, lent or free (for reports). */
+    public long pooledFloats() {
+        long n = lent.stream().mapToLong(a -> a.length).sum();
+        for (ArrayDeque<float[]> list : free.values()) {
+            n += list.stream().mapToLong(a -> a.length).sum();
+        }
+        return n;
+    }
+
+    /** An open step; closing it returns its arrays to the pool. */
+    public interface Step extends AutoCloseable {
+        @Override
+        void close();
+    }
+}
