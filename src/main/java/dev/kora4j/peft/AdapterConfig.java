@@ -3,7 +3,6 @@ package dev.kora4j.peft;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kora4j.io.InputException;
 import dev.kora4j.io.JsonFile;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +25,14 @@ public record AdapterConfig(PeftType type, int r, double loraAlpha, boolean useR
 
     public static final List<String> SEED_DEFAULT_TARGETS = List.of("qkv", "proj", "fc1", "fc2");
 
+    /** A config without an adapter: FULL or LINEAR_PROBE. */
+    public static AdapterConfig of(PeftType type) {
+        if (type.hasAdapter()) {
+            throw new IllegalArgumentException(type + " needs its settings from adapter_config.json");
+        }
+        return new AdapterConfig(type, 0, 0, false, ModuleMatcher.of(List.of()), ModuleMatcher.of(List.of()), List.of("head"), 0, 0, 0, false);
+    }
+
     /** PEFT's scaling s: lora_alpha / r, or lora_alpha / √r with rsLoRA. */
     public double scaling() {
         return useRslora ? loraAlpha / Math.sqrt(r) : loraAlpha / r;
@@ -45,7 +52,11 @@ public record AdapterConfig(PeftType type, int r, double loraAlpha, boolean useR
         try {
             type = PeftType.valueOf(typeName);
         } catch (IllegalArgumentException e) {
-            throw json.error("peft_type", "'" + typeName + "' is not one of LORA, KORA, KORA_SEED");
+            throw json.error("peft_type", "'" + typeName + "' is not one of LORA, KORA, KORA_SEED, LINEAR_PROBE, FULL");
+        }
+        if (!type.hasAdapter()) {
+            return new AdapterConfig(type, 0, 0, false, ModuleMatcher.of(List.of()), ModuleMatcher.of(List.of()),
+                    List.of("head"), 0, 0, 0, false);
         }
         int r = json.integer("r", 8, 1, 4096);
         double alpha = json.number("lora_alpha", 8, 0, 1e6);
@@ -111,6 +122,9 @@ public record AdapterConfig(PeftType type, int r, double loraAlpha, boolean useR
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         TreeMap<String, Object> m = new TreeMap<>();
         m.put("peft_type", type.name());
+        if (!type.hasAdapter()) {
+            return write(mapper, m);
+        }
         m.put("task_type", null);
         m.put("r", r);
         m.put("lora_alpha", loraAlpha == Math.rint(loraAlpha) ? (Object) (long) loraAlpha : loraAlpha);
@@ -129,11 +143,15 @@ public record AdapterConfig(PeftType type, int r, double loraAlpha, boolean useR
             m.put("seed_alpha", seedAlpha);
             m.put("train_final_projection", trainFinalProjection);
         }
+        return write(mapper, m);
+    }
+
+    private static String write(ObjectMapper mapper, TreeMap<String, Object> fields) {
         try {
-            ObjectNode node = mapper.valueToTree(m);
+            ObjectNode node = mapper.valueToTree(fields);
             return mapper.writeValueAsString(node) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException("cannot write adapter config: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write an adapter config", e);
         }
     }
 }

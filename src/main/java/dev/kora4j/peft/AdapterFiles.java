@@ -25,8 +25,8 @@ public final class AdapterFiles {
 
     /** Writes both files (each whole or not at all). */
     public static void save(PeftModel model, Path dir) {
-        if (model.config() == null) {
-            throw new IllegalArgumentException("only an adapter model has adapter files");
+        if (!model.config().type().hasAdapter()) {
+            throw new IllegalArgumentException("only a model with an adapter has adapter files");
         }
         try {
             java.nio.file.Files.createDirectories(dir);

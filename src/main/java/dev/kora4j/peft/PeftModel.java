@@ -21,20 +21,15 @@ import java.util.TreeSet;
 public final class PeftModel {
     public static final String PREFIX = "base_model.model.";
 
-    /** How the model trains. */
-    public enum Mode { FULL, LINEAR_PROBE, ADAPTER }
-
     private final VisionTransformer vit;
-    private final Mode mode;
     private final AdapterConfig config;
     private final KoraSeed seed;
     /** Adapter tensors by file name, in module order (LoRA/KoRA parameters, seed network, saved head). */
     private final Map<String, Tensor> adapterTensors = new LinkedHashMap<>();
     private final List<LoraAdapter> loras = new java.util.ArrayList<>();
 
-    private PeftModel(VisionTransformer vit, Mode mode, AdapterConfig config, KoraSeed seed) {
+    private PeftModel(VisionTransformer vit, AdapterConfig config, KoraSeed seed) {
         this.vit = vit;
-        this.mode = mode;
         this.config = config;
         this.seed = seed;
     }
@@ -42,21 +37,33 @@ public final class PeftModel {
     /** Every backbone parameter trains. */
     public static PeftModel fullFineTuning(VisionTransformer vit) {
         vit.requiresGrad(true);
-        return new PeftModel(vit, Mode.FULL, null, null);
+        return new PeftModel(vit, AdapterConfig.of(PeftType.FULL), null);
     }
 
     /** Only the head trains. */
     public static PeftModel linearProbe(VisionTransformer vit) {
         vit.requiresGrad(false);
         vit.head().requiresGrad(true);
-        return new PeftModel(vit, Mode.LINEAR_PROBE, null, null);
+        return new PeftModel(vit, AdapterConfig.of(PeftType.LINEAR_PROBE), null);
+    }
+
+    /** The model a config describes: full fine-tuning, a linear probe, or an adapter. */
+    public static PeftModel of(VisionTransformer vit, AdapterConfig config, Rng rng) {
+        return switch (config.type()) {
+            case FULL -> fullFineTuning(vit);
+            case LINEAR_PROBE -> linearProbe(vit);
+            default -> inject(vit, config, rng);
+        };
     }
 
     /** Freezes the backbone and adds the adapter the config describes (fresh, PEFT's initialisation). */
     public static PeftModel inject(VisionTransformer vit, AdapterConfig config, Rng rng) {
+        if (!config.type().hasAdapter()) {
+            throw new IllegalArgumentException(config.type() + " adds no adapter; use PeftModel.of");
+        }
         vit.requiresGrad(false);
         KoraSeed seed = config.type() == PeftType.KORA_SEED ? new KoraSeed(vit, config, rng) : null;
-        PeftModel model = new PeftModel(vit, Mode.ADAPTER, config, seed);
+        PeftModel model = new PeftModel(vit, config, seed);
         if (seed == null) {
             model.attachAdapters(rng);
         } else {
@@ -113,7 +120,7 @@ public final class PeftModel {
 
     /** The head's entries follow the current head (it can be replaced when an adapter file is loaded). */
     private void refreshHeadEntries() {
-        if (config != null && config.savesHead()) {
+        if (config.type().hasAdapter() && config.savesHead()) {
             adapterTensors.put(PREFIX + "head.weight", vit.head().weight());
             adapterTensors.put(PREFIX + "head.bias", vit.head().bias());
         }
@@ -125,10 +132,6 @@ public final class PeftModel {
 
     public VisionTransformer vit() {
         return vit;
-    }
-
-    public Mode mode() {
-        return mode;
     }
 
     public AdapterConfig config() {
@@ -153,10 +156,10 @@ public final class PeftModel {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adapterTensors));
     }
 
-    /** The tensors that train, under the names their gradients carry (adapter-file names, or backbone names). */
+    /** The tensors that train, under the names their gradients carry (adapter-file names, or backbone names without an adapter). */
     public Map<String, Tensor> trainable() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        if (mode == Mode.ADAPTER) {
+        if (config.type().hasAdapter()) {
             adapterTensors.forEach((name, t) -> {
                 if (t.requiresGrad()) {
                     out.put(name, t);
@@ -173,7 +176,7 @@ public final class PeftModel {
      * saved head replaces the backbone's (and may have another number of classes than the backbone's).
      */
     public void loadAdapter(Map<String, Tensor> state, String source) {
-        if (mode != Mode.ADAPTER) {
+        if (!config.type().hasAdapter()) {
             throw new IllegalStateException("only an adapter model loads adapter files");
         }
         Tensor headW = state.get(PREFIX + "head.weight"), headB = state.get(PREFIX + "head.bias");

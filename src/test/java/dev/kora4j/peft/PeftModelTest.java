@@ -4,7 +4,6 @@ import static dev.kora4j.Asserts.assertCloseScaled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -200,6 +199,16 @@ class PeftModelTest {
     }
 
     @Test
+    void linearProbeAndFullFineTuningAreConfigsToo() {
+        PeftModel probe = PeftModel.of(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter("{\"peft_type\": \"LINEAR_PROBE\"}"), new Rng(1));
+        assertEquals(java.util.Set.of("head.weight", "head.bias"), probe.trainable().keySet());
+        assertTrue(probe.adapterTensors().isEmpty());
+        PeftModel full = PeftModel.of(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter("{\"peft_type\": \"FULL\"}"), new Rng(1));
+        assertEquals(full.vit().namedParameters().keySet(), full.trainable().keySet());
+        assertEquals(PeftType.LINEAR_PROBE, TinyModels.adapter(probe.config().toJson()).type());
+    }
+
+    @Test
     void adapterConfigRoundTripsThroughJson() {
         AdapterConfig c = TinyModels.adapter(KORA);
         AdapterConfig back = TinyModels.adapter(c.toJson());
@@ -210,6 +219,5 @@ class PeftModelTest {
         assertEquals(c.modulesToSave(), back.modulesToSave());
         assertTrue(back.loraTargets().matches("blocks.3.mlp.fc1"));
         assertFalse(back.loraTargets().matches("blocks.3.attn.qkv"));
-        assertNull(null);
     }
 }
