@@ -76,4 +76,16 @@ public final class AdamW extends Optimizer {
     public State stateOf(Tensor p) {
         return state.get(p);
     }
+
+    /** Restores p's moments and step count from a checkpoint. */
+    public void restoreState(Tensor p, float[] m, float[] v, long step) {
+        if (!params.contains(p) || m.length != p.numel() || v.length != p.numel() || step < 1) {
+            throw new IllegalArgumentException("AdamW: a restored state must belong to one of the parameters and match its size");
+        }
+        State s = new State(p.numel());
+        System.arraycopy(m, 0, s.m, 0, m.length);
+        System.arraycopy(v, 0, s.v, 0, v.length);
+        s.step = step;
+        state.put(p, s);
+    }
 }
