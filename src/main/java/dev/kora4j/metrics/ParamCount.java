@@ -1,5 +1,11 @@
 package dev.kora4j.metrics;
 
+import dev.kora4j.tensor.Tensor;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * How many parameters a model has and how many of them train.
  *
@@ -11,6 +17,22 @@ public record ParamCount(long trainable, long total) {
         if (total < 1 || trainable < 0 || trainable > total) {
             throw new IllegalArgumentException("need 0 ≤ trainable ≤ total and total ≥ 1, got trainable " + trainable + ", total " + total);
         }
+    }
+
+    /**
+     * Counts a model's parameters as the seed does: all of them, and those that require a gradient,
+     * e.g. {@code ParamCount.of(model.parameters())}. Each tensor is counted once, even if listed twice.
+     */
+    public static ParamCount of(Collection<Tensor> parameters) {
+        long total = 0, trainable = 0;
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor p : parameters) {
+            if (seen.add(p)) {
+                total += p.numel();
+                trainable += p.requiresGrad() ? p.numel() : 0;
+            }
+        }
+        return new ParamCount(trainable, total);
     }
 
     /** trainable / total. */

@@ -3,6 +3,8 @@ package dev.kora4j.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kora4j.tensor.Tensor;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ParamCountTest {
@@ -15,6 +17,14 @@ class ParamCountTest {
         assertEquals("Efficiency Ratio: 1.4466%", lora.seedLines("lora").lines().toList().get(2));
         assertEquals(1.4466, lora.percent(), 5e-5);
         assertEquals("2.1775%", PythonFormat.percent(new ParamCount(1_926_940, 88_494_596).fraction(), 4));
+    }
+
+    @Test
+    void countsTensorsByRequiresGrad() {
+        Tensor frozen = Tensor.zeros(768, 768);
+        Tensor a = Tensor.zeros(8, 768).requiresGrad(true);
+        Tensor b = Tensor.zeros(768, 8).requiresGrad(true);
+        assertEquals(new ParamCount(2 * 8 * 768, 768 * 768 + 2 * 8 * 768), ParamCount.of(List.of(frozen, a, b, a)));
     }
 
     @Test
