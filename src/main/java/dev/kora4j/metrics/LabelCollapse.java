@@ -1,5 +1,7 @@
 package dev.kora4j.metrics;
 
+import java.util.BitSet;
+
 /**
  * How many distinct classes the true labels of an evaluation hold: the seed protocol's check (§5.6–5.7).
  *
@@ -27,7 +29,7 @@ public record LabelCollapse(int distinctLabels, int label) {
 
     /** The check of a list of true labels. */
     public static LabelCollapse of(int[] trueLabels) {
-        java.util.BitSet seen = new java.util.BitSet();
+        BitSet seen = new BitSet();
         for (int i = 0; i < trueLabels.length; i++) {
             if (trueLabels[i] < 0) {
                 throw new IllegalArgumentException("true label " + trueLabels[i] + " at index " + i + " is negative");

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -25,10 +26,15 @@ class ConfusionMatrixTest {
     static final Path CASES = Path.of("test-data", "metrics", "f1_cases.json");
     static final double TOL = 1e-12;
 
-    static Stream<JsonNode> cases() throws IOException {
+    static List<JsonNode> fixtures() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         new ObjectMapper().readTree(CASES.toFile()).get("cases").forEach(out::add);
-        return out.stream();
+        return out;
+    }
+
+    /** (case name, case), so that a failure names the case. */
+    static Stream<Arguments> cases() throws IOException {
+        return fixtures().stream().map(c -> Arguments.of(c.get("name").asText(), c));
     }
 
     static int[] ints(JsonNode array) {
@@ -41,8 +47,7 @@ class ConfusionMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void matchesScikitLearn(JsonNode c) {
-        String name = c.get("name").asText();
+    void matchesScikitLearn(String name, JsonNode c) {
         int k = c.get("num_classes").asInt();
         ConfusionMatrix cm = ConfusionMatrix.of(ints(c.get("y_true")), ints(c.get("y_pred")), k);
         assertEquals(c.get("accuracy").asDouble(), cm.accuracy(), TOL, name + ": accuracy");
@@ -62,7 +67,7 @@ class ConfusionMatrixTest {
     /** Every fixture whose true labels are one class shows F1 = 2·acc/(1+acc); no other one does by accident. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void collapseIdentityHoldsExactlyWhenLabelsCollapse(JsonNode c) {
+    void collapseIdentityHoldsExactlyWhenLabelsCollapse(String name, JsonNode c) {
         int[] truth = ints(c.get("y_true"));
         ConfusionMatrix cm = ConfusionMatrix.of(truth, ints(c.get("y_pred")), c.get("num_classes").asInt());
         LabelCollapse check = cm.labelCheck();
@@ -79,7 +84,7 @@ class ConfusionMatrixTest {
 
     @Test
     void fixturesCoverTheZeroDivisionCases() throws IOException {
-        List<String> names = cases().map(c -> c.get("name").asText()).toList();
+        List<String> names = fixtures().stream().map(c -> c.get("name").asText()).toList();
         assertTrue(names.containsAll(List.of("class_never_predicted", "predicted_class_absent_from_truth",
                 "classes_absent_from_both", "all_true_labels_one_class", "collapse_zero_accuracy")), names.toString());
     }
