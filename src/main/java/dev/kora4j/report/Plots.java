@@ -1,0 +1,246 @@
+package dev.kora4j.report;
+
+import dev.kora4j.metrics.CkaMatrix;
+import dev.kora4j.metrics.Evaluation;
+import dev.kora4j.metrics.PythonFormat;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's PNG plots, drawn with XChart on a headless AWT and returned as PNG bytes (the caller
+ * writes them atomically; {@link Reports} does). Each returns empty when the runs hold nothing to draw.
+ *
+ * <ul>
+ *   <li>{@link #lossCurves}: training loss (solid) and validation loss (dashed) per epoch, one colour per run;
+ *   <li>{@link #accuracyCurves}: validation accuracy per epoch, one line per run;
+ *   <li>{@link #methodBars}: accuracy and weighted F1 of every method, source and transfer;
+ *   <li>{@link #ckaHeatMaps}: each run's CKA matrix as a heat-map with the values in the cells,
+ *       side by side (as the seed's Figure.png shows KoRA and LoRA).
+ * </ul>
+ */
+public final class Plots {
+    static {
+        // Charts are drawn into images, never shown: no display is needed, or used if there is one.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** A colour-blind-safe palette (Okabe–Ito), so that a run's train and validation lines share a colour. */
+    private static final Color[] PALETTE = {
+        new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
+        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000), new Color(0xF0E442),
+    };
+    /** Heat-map scale from low (pale yellow) to high (red) similarity, light enough everywhere for black values. */
+    private static final Color[] HEAT = {
+        new Color(0xFFFFE0), new Color(0xFEE391), new Color(0xFDB863), new Color(0xF4845F), new Color(0xE34A33),
+    };
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 540;
+    private static final int HEAT_SIZE = 460;
+    private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f);
+
+    private Plots() {}
+
+    public static Optional<byte[]> lossCurves(List<RunResult> runs) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();
+        style(chart.getStyler());
+        int drawn = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            RunResult r = runs.get(i);
+            Color colour = PALETTE[i % PALETTE.length];
+            XYSeries train = line(chart, r.title() + " · train", r, EpochMetrics::trainLoss, colour);
+            XYSeries val = line(chart, r.title() + " · val", r, EpochMetrics::valLoss, colour);
+            if (val != null) {
+                val.setLineStyle(DASHED);
+            }
+            drawn += (train != null ? 1 : 0) + (val != null ? 1 : 0);
+        }
+        return drawn == 0 ? Optional.empty() : Optional.of(png(chart));
+    }
+
+    public static Optional<byte[]> accuracyCurves(List<RunResult> runs) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Validation accuracy per epoch").xAxisTitle("epoch")
+                .yAxisTitle("accuracy").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisDecimalPattern("0.00");
+        int drawn = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            drawn += line(chart, runs.get(i).title(), runs.get(i), EpochMetrics::valAccuracy, PALETTE[i % PALETTE.length]) != null ? 1 : 0;
+        }
+        return drawn == 0 ? Optional.empty() : Optional.of(png(chart));
+    }
+
+    /** One group of bars per method: source accuracy, source F1, transfer accuracy, transfer F1 (those that exist). */
+    public static Optional<byte[]> methodBars(Experiment experiment) {
+        List<String> methods = experiment.methods();
+        if (methods.isEmpty()) {
+            return Optional.empty();
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Accuracy and F1 by method")
+                .xAxisTitle("method").yAxisTitle("score").build();
+        style(chart.getStyler());
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        // XChart writes ticks and bar labels with one format: round tick values get one decimal, scores four.
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(Plots::scoreLabel);
+        chart.getStyler().setLabelsVisible(true).setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11)).setLabelsRotation(90)
+                .setLabelsPosition(0.5);
+        chart.getStyler().setSeriesColors(new Color[] {PALETTE[0], new Color(0x9ECAE1), PALETTE[1], new Color(0xFDD0A2)});
+        int series = 0;
+        for (RunResult.Phase phase : RunResult.Phase.values()) {
+            if (experiment.runs(phase).isEmpty()) {
+                continue;
+            }
+            series += bars(chart, experiment, methods, phase, "accuracy", Evaluation::accuracy);
+            series += bars(chart, experiment, methods, phase, "F1", Evaluation::weightedF1);
+        }
+        return series == 0 ? Optional.empty() : Optional.of(png(chart));
+    }
+
+    /** The CKA matrices of the runs that have one, side by side; the first feature set is the top row. */
+    public static Optional<byte[]> ckaHeatMaps(List<RunResult> runs) {
+        List<HeatMapChart> charts = new ArrayList<>();
+        for (RunResult r : runs) {
+            if (r.cka() != null && r.cka().size() > 0) {
+                charts.add(heatMap(r.title(), r.cka()));
+            }
+        }
+        if (charts.isEmpty()) {
+            return Optional.empty();
+        }
+        if (charts.size() == 1) {
+            return Optional.of(png(charts.get(0)));
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapFormat.PNG);
+            return Optional.of(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the CKA heat-maps as PNG", e);
+        }
+    }
+
+    private static HeatMapChart heatMap(String title, CkaMatrix cka) {
+        int k = cka.size();
+        HeatMapChart chart = new HeatMapChartBuilder().width(HEAT_SIZE + 80).height(HEAT_SIZE).title("CKA · " + title).build();
+        var styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setLegendVisible(true);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setRangeColors(HEAT);
+        styler.setMin(0.0);
+        styler.setMax(1.0);
+        styler.setShowValue(true);
+        styler.setValueFontColor(Color.BLACK);
+        styler.setValueFont(new Font(Font.SANS_SERIF, Font.BOLD, k <= 6 ? 14 : 10));
+        styler.setHeatMapValueDecimalPattern("0.00");
+        styler.setDrawBorder(true);
+        styler.setPlotGridLinesVisible(false);
+        // XChart's y axis grows upwards; list the rows bottom-up so that row 0 is at the top, as seaborn draws it.
+        List<String> xs = cka.labels();
+        List<String> ys = new ArrayList<>(xs).reversed();
+        List<Number[]> cells = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                double v = cka.get(i, j);
+                if (Double.isFinite(v)) {
+                    cells.add(new Number[] {j, k - 1 - i, v});
+                }
+            }
+        }
+        chart.addSeries("CKA", xs, ys, cells);
+        return chart;
+    }
+
+    private static int bars(CategoryChart chart, Experiment e, List<String> methods, RunResult.Phase phase, String what,
+            ToDoubleFunction<Evaluation> value) {
+        List<Double> ys = new ArrayList<>();
+        boolean any = false;
+        for (String m : methods) {
+            RunResult r = e.find(m, phase);
+            double v = r == null ? Double.NaN : value.applyAsDouble(r.evaluation());
+            any |= Double.isFinite(v);
+            ys.add(Double.isFinite(v) ? v : null); // XChart leaves a gap for null
+        }
+        if (!any) {
+            return 0;
+        }
+        chart.addSeries(phase.label() + " " + what, methods, ys);
+        return 1;
+    }
+
+    static String scoreLabel(double v) {
+        boolean tick = Math.abs(v * 10 - Math.rint(v * 10)) < 1e-9;
+        return PythonFormat.fixed(v, tick ? 1 : 4);
+    }
+
+    /** A line through the finite values of one metric; null (and nothing added) when there are none. */
+    private static XYSeries line(XYChart chart, String name, RunResult r, ToDoubleFunction<EpochMetrics> metric, Color colour) {
+        List<Integer> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (EpochMetrics m : r.epochs()) {
+            double v = metric.applyAsDouble(m);
+            if (Double.isFinite(v)) {
+                xs.add(m.epoch());
+                ys.add(v);
+            }
+        }
+        if (xs.isEmpty()) {
+            return null;
+        }
+        XYSeries s = chart.addSeries(uniqueName(chart, name), xs, ys);
+        s.setLineColor(colour);
+        s.setMarkerColor(colour);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setLineStyle(new BasicStroke(2f));
+        return s;
+    }
+
+    /** XChart refuses two series of one name; runs may share a title. */
+    private static String uniqueName(XYChart chart, String name) {
+        String candidate = name;
+        for (int n = 2; chart.getSeriesMap().containsKey(candidate); n++) {
+            candidate = name + " (" + n + ")";
+        }
+        return candidate;
+    }
+
+    private static void style(org.knowm.xchart.style.AxesChartStyler s) {
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(true);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setLegendBorderColor(Color.LIGHT_GRAY);
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setAntiAlias(true);
+        s.setXAxisDecimalPattern("0");
+    }
+
+    private static byte[] png(Chart<?, ?> chart) {
+        try {
+            return BitmapEncoder.getBitmapBytes(chart, BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a chart as PNG", e);
+        }
+    }
+}

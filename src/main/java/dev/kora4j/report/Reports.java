@@ -1,0 +1,63 @@
+package dev.kora4j.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes every output of an experiment into one folder, each file whole or not at all:
+ * {@value ResultsJson#FILE_NAME}, {@value MetricsCsv#FILE_NAME}, the PNG plots that have data
+ * ({@value #LOSS_PNG}, {@value #ACCURACY_PNG}, {@value #METHODS_PNG}, {@value #CKA_PNG}) and
+ * {@value MarkdownReport#FILE_NAME}, which embeds the plots. The report is written last, so that
+ * every file it names exists.
+ *
+ * <pre>{@code
+ * Experiment e = new Experiment("KoRA vs LoRA", Map.of("model", "vit_tiny"), List.of(loraSource, loraTransfer), List.of());
+ * List<Path> written = Reports.writeAll(e, Path.of("demo-out"));
+ * }</pre>
+ */
+public final class Reports {
+    public static final String LOSS_PNG = "loss.png";
+    public static final String ACCURACY_PNG = "accuracy.png";
+    public static final String METHODS_PNG = "methods.png";
+    public static final String CKA_PNG = "cka.png";
+
+    private Reports() {}
+
+    /** Writes all outputs into {@code folder} (created if needed) and returns the files written, in order. */
+    public static List<Path> writeAll(Experiment experiment, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<Path> written = new ArrayList<>();
+        Path json = folder.resolve(ResultsJson.FILE_NAME);
+        ResultsJson.write(experiment, json);
+        written.add(json);
+        Path csv = folder.resolve(MetricsCsv.FILE_NAME);
+        MetricsCsv.write(experiment, csv);
+        written.add(csv);
+
+        List<MarkdownReport.Plot> plots = new ArrayList<>();
+        plot(folder, LOSS_PNG, "Loss per epoch", Plots.lossCurves(experiment.runs()), plots, written);
+        plot(folder, ACCURACY_PNG, "Validation accuracy per epoch", Plots.accuracyCurves(experiment.runs()), plots, written);
+        plot(folder, METHODS_PNG, "Accuracy and F1 by method", Plots.methodBars(experiment), plots, written);
+        plot(folder, CKA_PNG, "CKA between feature sets", Plots.ckaHeatMaps(experiment.runs()), plots, written);
+
+        Path md = folder.resolve(MarkdownReport.FILE_NAME);
+        MarkdownReport.write(experiment, plots, md);
+        written.add(md);
+        return written;
+    }
+
+    private static void plot(Path folder, String file, String title, Optional<byte[]> png, List<MarkdownReport.Plot> plots,
+            List<Path> written) throws IOException {
+        if (png.isEmpty()) {
+            return;
+        }
+        Path target = folder.resolve(file);
+        AtomicBytes.write(target, png.get());
+        plots.add(new MarkdownReport.Plot(title, file));
+        written.add(target);
+    }
+}
