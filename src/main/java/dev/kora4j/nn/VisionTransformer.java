@@ -69,12 +69,20 @@ public final class VisionTransformer extends Module {
 
     /** images [B, C, H, W] → tokens after the final norm [B, N, D]. */
     public Tensor forwardFeatures(Tensor images) {
+        return forwardFeatures(images, null);
+    }
+
+    /** The same, handing each block's output [B, N, D] to {@code blockOutputs} (for CKA; null to skip). */
+    public Tensor forwardFeatures(Tensor images, java.util.function.Consumer<Tensor> blockOutputs) {
         Tensor x = patchEmbed.forward(images);
         int b = x.size(0);
         Tensor cls = clsToken.expand(b, 1, config.embedDim());
         x = Joins.concat(1, cls, x).add(posEmbed);
         for (Block block : blocks) {
             x = block.forward(x);
+            if (blockOutputs != null) {
+                blockOutputs.accept(x);
+            }
         }
         return norm.forward(x);
     }
