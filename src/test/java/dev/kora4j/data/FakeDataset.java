@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An in-memory dataset for loader and subset tests: item i is a side × side image whose pixel
  * (c, y, x) holds i·1000 + c·100 + y·side + x, so any crop or flip shows where it came from.
  */
-final class FakeDataset implements Dataset {
+class FakeDataset implements Dataset {
     final int[] labels;
     final int numClasses;
     final int side;
