@@ -50,7 +50,7 @@ public final class ImageDecoder {
             }
             ImageReader reader = jpegOrPngReader(in);
             if (reader == null) {
-                throw new InputException(file + ": not a JPEG or PNG image (its first bytes match neither format)");
+                throw new InputException(file + ": not a JPEG or PNG image (no JPEG or PNG decoder recognises its contents)");
             }
             format = reader.getFormatName().toUpperCase(Locale.ROOT);
             try {
