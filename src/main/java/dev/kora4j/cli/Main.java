@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** The `kora` command line: results on stdout, logs on stderr, bad input as one `error:` line (exit 2). */
 @Command(name = "kora", mixinStandardHelpOptions = true, version = "kora4j 0.1.0",
         description = "kora4j: a pure-Java tensor engine that fine-tunes Vision Transformers with LoRA and KoRA.",
-        subcommands = {DemoCommand.class, ParityCommand.class, InspectCommand.class, BenchCommand.class, ExampleCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, EvalCommand.class, CkaCommand.class,
+                ParityCommand.class, InspectCommand.class, BenchCommand.class, ExampleCommand.class},
         footer = {"", "`bin/kora test` runs the test suite (through Maven, with a JDK >= 25)."})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")

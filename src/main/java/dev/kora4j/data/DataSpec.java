@@ -19,13 +19,15 @@ import java.util.Locale;
  *   <li>folder: DIR/train, DIR/val and DIR/test when DIR has a train/ folder, each read by
  *       {@link ImageFolder} (by {@link SeedImageFolder} under the seed protocol); otherwise DIR itself
  *       is the train split and there are no others.</li>
+ *   <li>idx: MNIST-style IDX files, train = DIR/train-*, val and test = DIR/t10k-* ({@link IdxDataset}).</li>
  * </ul>
  */
 public record DataSpec(Kind kind, Path dir) {
     public enum Kind {
         CIFAR100,
         TINYIMAGENET,
-        FOLDER;
+        FOLDER,
+        IDX;
 
         @Override
         public String toString() {
@@ -37,7 +39,7 @@ public record DataSpec(Kind kind, Path dir) {
     public static DataSpec parse(String spec) {
         int colon = spec.indexOf(':');
         if (colon <= 0 || colon == spec.length() - 1) {
-            throw new InputException("--data " + spec + ": expected cifar100:DIR, tinyimagenet:DIR or folder:DIR");
+            throw new InputException("--data " + spec + ": expected cifar100:DIR, tinyimagenet:DIR, folder:DIR or idx:DIR");
         }
         String kind = spec.substring(0, colon).toLowerCase(Locale.ROOT);
         Path dir = Path.of(spec.substring(colon + 1));
@@ -45,7 +47,8 @@ public record DataSpec(Kind kind, Path dir) {
             case "cifar100" -> new DataSpec(Kind.CIFAR100, dir);
             case "tinyimagenet" -> new DataSpec(Kind.TINYIMAGENET, dir);
             case "folder" -> new DataSpec(Kind.FOLDER, dir);
-            default -> throw new InputException("--data " + spec + ": unknown data set kind \"" + kind + "\"; expected cifar100, tinyimagenet or folder");
+            case "idx" -> new DataSpec(Kind.IDX, dir);
+            default -> throw new InputException("--data " + spec + ": unknown data set kind \"" + kind + "\"; expected cifar100, tinyimagenet, folder or idx");
         };
     }
 
@@ -63,6 +66,16 @@ public record DataSpec(Kind kind, Path dir) {
                 Path splitDir = folderSplit(split);
                 yield protocol == Protocol.SEED ? SeedImageFolder.open(splitDir) : ImageFolder.open(splitDir);
             }
+            case IDX -> IdxDataset.open(dir, split == Split.TRAIN ? "train" : "t10k");
+        };
+    }
+
+    /** The labelled split a run is evaluated on: val where the data has one (Tiny ImageNet, folders with val/), else test. */
+    public Split evalSplit() {
+        return switch (kind) {
+            case TINYIMAGENET -> Split.VAL;
+            case FOLDER -> Files.isDirectory(dir.resolve("val")) ? Split.VAL : Split.TEST;
+            default -> Split.TEST;
         };
     }
 

@@ -27,6 +27,7 @@ public final class PeftModel {
     /** Adapter tensors by file name, in module order (LoRA/KoRA parameters, seed network, saved head). */
     private final Map<String, Tensor> adapterTensors = new LinkedHashMap<>();
     private final List<LoraAdapter> loras = new java.util.ArrayList<>();
+    private boolean headOnly;
 
     private PeftModel(VisionTransformer vit, AdapterConfig config, KoraSeed seed) {
         this.vit = vit;
@@ -118,6 +119,20 @@ public final class PeftModel {
         });
     }
 
+    /**
+     * Puts a new head on the model and makes it the only thing that trains (transfer: a linear probe on
+     * the adapted backbone). The adapter stays as trained.
+     */
+    public void retrainHeadOnly(dev.kora4j.nn.Linear newHead) {
+        vit.requiresGrad(false);
+        if (seed != null) {
+            seed.requiresGrad(false);
+        }
+        vit.setHead(newHead);
+        newHead.requiresGrad(true);
+        headOnly = true;
+    }
+
     /** The head's entries follow the current head (it can be replaced when an adapter file is loaded). */
     private void refreshHeadEntries() {
         if (config.type().hasAdapter() && config.savesHead()) {
@@ -151,6 +166,15 @@ public final class PeftModel {
         loras.forEach(l -> l.setDropoutRng(rng));
     }
 
+    /** Every parameter of the model: the backbone with its adapters, and the seed's side network. */
+    public List<Tensor> allParameters() {
+        List<Tensor> all = new java.util.ArrayList<>(vit.parameters());
+        if (seed != null) {
+            all.addAll(seed.parameters());
+        }
+        return all;
+    }
+
     /** What an adapter file holds, by name: every adapter tensor (trainable or not) and a saved head. */
     public Map<String, Tensor> adapterTensors() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adapterTensors));
@@ -159,7 +183,10 @@ public final class PeftModel {
     /** The tensors that train, under the names their gradients carry (adapter-file names, or backbone names without an adapter). */
     public Map<String, Tensor> trainable() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        if (config.type().hasAdapter()) {
+        if (headOnly) {
+            out.put("head.weight", vit.head().weight());
+            out.put("head.bias", vit.head().bias());
+        } else if (config.type().hasAdapter()) {
             adapterTensors.forEach((name, t) -> {
                 if (t.requiresGrad()) {
                     out.put(name, t);

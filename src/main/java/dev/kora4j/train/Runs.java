@@ -1,0 +1,61 @@
+package dev.kora4j.train;
+
+import dev.kora4j.io.JsonFile;
+import dev.kora4j.io.Safetensors;
+import dev.kora4j.io.SafetensorsFile;
+import dev.kora4j.nn.ViTConfig;
+import dev.kora4j.nn.ViTConfigs;
+import dev.kora4j.nn.VisionTransformer;
+import dev.kora4j.nn.VitWeights;
+import dev.kora4j.optim.AdamW;
+import dev.kora4j.peft.AdapterConfig;
+import dev.kora4j.peft.PeftModel;
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Rng;
+import dev.kora4j.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Building the model a run describes, and loading what a finished run trained. */
+public final class Runs {
+    private Runs() {}
+
+    /**
+     * The model of a run before training: the config's ViT with a head for the task's classes, the
+     * backbone weights loaded (a head for another class count stays fresh), the adapter added fresh.
+     */
+    public static PeftModel build(RunSettings s) {
+        ViTConfig config = ViTConfigs.parse(JsonFile.parse("run model config", s.modelConfigJson())).withNumClasses(s.numClasses());
+        Rng rng = new Rng(s.options().seed());
+        VisionTransformer vit = new VisionTransformer(config, rng.fork());
+        if (!s.weights().isEmpty()) {
+            Path weights = Path.of(s.weights());
+            VitWeights.load(vit, readAll(weights), weights.toString());
+        }
+        AdapterConfig adapter = AdapterConfig.parse(JsonFile.parse("run adapter config", s.adapterConfigJson()));
+        return PeftModel.of(vit, adapter, rng.fork());
+    }
+
+    /** The trained model of a run: built as above, then the trained tensors of its latest checkpoint. */
+    public static PeftModel load(Path runDir) {
+        RunSettings s = RunSettings.read(runDir);
+        PeftModel model = build(s);
+        Map<String, Tensor> trainable = model.trainable();
+        if (Checkpoint.load(runDir, trainable, new AdamW(new ArrayList<>(trainable.values()), 1e-3)) == null) {
+            throw new dev.kora4j.io.InputException(runDir + ": has no checkpoint (train it first)");
+        }
+        return model;
+    }
+
+    static Map<String, Tensor> readAll(Path file) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (SafetensorsFile f = Safetensors.open(file)) {
+            for (String name : f.names()) {
+                tensors.put(name, f.tensor(name).to(DType.F32));
+            }
+        }
+        return tensors;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.kora4j.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kora4j.data.Batch;
+import dev.kora4j.data.BatchLoader;
+import dev.kora4j.data.Dataset;
+import dev.kora4j.data.Transform;
+import dev.kora4j.metrics.Evaluation;
+import dev.kora4j.ops.CrossEntropy;
+import dev.kora4j.optim.AdamW;
+import dev.kora4j.optim.CosineSchedule;
+import dev.kora4j.optim.GradClip;
+import dev.kora4j.peft.PeftModel;
+import dev.kora4j.report.EpochMetrics;
+import dev.kora4j.tensor.BufferPool;
+import dev.kora4j.tensor.Rng;
+import dev.kora4j.tensor.Tensor;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Trains what a {@link PeftModel} marks trainable: AdamW, a cosine schedule after warm-up, optional
+ * clipping, evaluation after every epoch. Every random choice derives from the seed and the position
+ * (batch order from (seed, epoch), augmentation from (seed, epoch, item), dropout from (seed, step)),
+ * so a run resumed from a checkpoint computes exactly what the uninterrupted run would have.
+ * Checkpoints come every {@code checkpointEvery} steps and at each epoch's end; Ctrl-C saves one and
+ * stops; a NaN or infinite loss stops the run, naming the step, with the last good checkpoint kept.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The outcome: per-epoch metrics, the final evaluation, and whether the run was stopped early. */
+    public record Result(List<EpochMetrics> epochs, Evaluation last, boolean stopped, long steps) {}
+
+    private final PeftModel model;
+    private final TrainOptions o;
+    private final Path runDir;
+    private final PrintStream log;
+    private volatile boolean stopRequested;
+
+    public Trainer(PeftModel model, TrainOptions options, Path runDir, PrintStream log) {
+        this.model = model;
+        this.o = options;
+        this.runDir = runDir;
+        this.log = log;
+    }
+
+    /** Asks the run to save a checkpoint and stop after the current step (Ctrl-C does this). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    public Result fit(Dataset train, Dataset val, Transform trainTransform, Transform evalTransform, boolean resume) {
+        Map<String, Tensor> trainable = model.trainable();
+        AdamW optimizer = new AdamW(new ArrayList<>(trainable.values()), o.lr(), 0.9, 0.999, 1e-8, o.weightDecay());
+        List<EpochMetrics> history = new ArrayList<>();
+        int startEpoch = 0, startBatch = 0;
+        long step = 0;
+        double lossSum = 0;
+        long seen = 0;
+        double seconds = 0;
+        if (resume) {
+            Checkpoint.Loaded loaded = Checkpoint.load(runDir, trainable, optimizer);
+            if (loaded != null) {
+                ObjectNode p = loaded.progress();
+                startEpoch = p.get("epoch").asInt();
+                startBatch = p.get("batch").asInt();
+                step = p.get("step").asLong();
+                lossSum = p.get("loss_sum").asDouble();
+                seen = p.get("seen").asLong();
+                seconds = p.get("seconds").asDouble();
+                for (var e : p.withArray("history")) {
+                    history.add(new EpochMetrics(e.get("epoch").asInt(), e.get("train_loss").asDouble(), e.get("val_loss").asDouble(),
+                            e.get("val_accuracy").asDouble(), e.get("val_f1").asDouble(), e.get("seconds").asDouble()));
+                }
+                log.printf(Locale.ROOT, "resuming from %s: epoch %d, batch %d, step %d%n", loaded.file().getFileName(), startEpoch + 1, startBatch, step);
+            }
+        }
+        CountDownLatch saved = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                saved.await(60, TimeUnit.SECONDS); // the loop saves at the next step boundary
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "kora-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(hook);
+        BufferPool pool = new BufferPool();
+        try (BatchLoader loader = BatchLoader.builder(train, trainTransform).batchSize(o.batch()).seed(o.seed())
+                .shuffle(o.shuffle()).workers(o.workers()).build()) {
+            long totalSteps = (long) loader.batchesPerEpoch() * o.epochs();
+            CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), (int) Math.min(o.warmupSteps(), totalSteps), (int) totalSteps);
+            for (int epoch = startEpoch; epoch < o.epochs(); epoch++) {
+                long started = System.nanoTime();
+                model.train(true);
+                try (BatchLoader.Epoch batches = loader.epoch(epoch, epoch == startEpoch ? startBatch : 0);
+                     Progress progress = Progress.open(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
+                             loader.itemsPerEpoch(), "img")) {
+                    progress.advance((long) (epoch == startEpoch ? startBatch : 0) * o.batch());
+                    for (Batch b : batches) {
+                        schedule.apply(optimizer, (int) step);
+                        model.setDropoutRng(new Rng(o.seed() * 0x9E3779B97F4A7C15L + step));
+                        optimizer.zeroGrad();
+                        double loss;
+                        try (var pooled = pool.step()) {
+                            Tensor l = CrossEntropy.crossEntropy(model.forward(b.images()), b.labels(), o.labelSmoothing());
+                            loss = l.item();
+                            if (!Double.isFinite(loss)) {
+                                throw new TrainingFailure(String.format(Locale.ROOT,
+                                        "the loss is %s at step %d (epoch %d, batch %d); the last good checkpoint is kept in %s",
+                                        loss, step + 1, epoch + 1, b.index(), runDir.resolve(Checkpoint.FILE)));
+                            }
+                            l.backward();
+                        }
+                        if (o.clipNorm() > 0) {
+                            GradClip.clipByNorm(optimizer.params(), o.clipNorm());
+                        }
+                        optimizer.step();
+                        step++;
+                        lossSum += loss * b.labels().length;
+                        seen += b.labels().length;
+                        progress.advance(b.labels().length);
+                        progress.message(String.format(Locale.ROOT, "loss %.4f", loss));
+                        boolean last = b.index() + 1 == loader.batchesPerEpoch();
+                        if (!last && (stopRequested || (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0))) {
+                            double elapsed = seconds + (System.nanoTime() - started) / 1e9;
+                            save(trainable, optimizer, epoch, b.index() + 1, step, lossSum, seen, elapsed, history);
+                            if (stopRequested) {
+                                saved.countDown();
+                                log.printf(Locale.ROOT, "stopped at step %d; resume with --resume%n", step);
+                                return new Result(history, null, true, step);
+                            }
+                        }
+                    }
+                }
+                double epochSeconds = seconds + (System.nanoTime() - started) / 1e9;
+                Evaluation eval = Evaluator.evaluate(model, val, evalTransform, o.batch(), o.workers(), "evaluate");
+                history.add(new EpochMetrics(epoch + 1, lossSum / Math.max(1, seen), eval.loss(), eval.accuracy(), eval.weightedF1(), epochSeconds));
+                log.printf(Locale.ROOT, "epoch %d/%d: train loss %.4f, val loss %.4f, accuracy %.4f, weighted F1 %.4f (%.1f s)%n",
+                        epoch + 1, o.epochs(), lossSum / Math.max(1, seen), eval.loss(), eval.accuracy(), eval.weightedF1(), epochSeconds);
+                lossSum = 0;
+                seen = 0;
+                seconds = 0;
+                save(trainable, optimizer, epoch + 1, 0, step, 0, 0, 0, history);
+                if (stopRequested) {
+                    saved.countDown();
+                    return new Result(history, eval, epoch + 1 < o.epochs(), step);
+                }
+                if (epoch + 1 == o.epochs()) {
+                    return new Result(history, eval, false, step);
+                }
+            }
+            // resumed after the last epoch: evaluate what was trained
+            return new Result(history, Evaluator.evaluate(model, val, evalTransform, o.batch(), o.workers(), "evaluate"), false, step);
+        } finally {
+            saved.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting (Ctrl-C): the hook is running and waits for the save above
+            }
+        }
+    }
+
+    private void save(Map<String, Tensor> trainable, AdamW optimizer, int epoch, int batch, long step, double lossSum, long seen,
+                      double seconds, List<EpochMetrics> history) {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("epoch", epoch);
+        p.put("batch", batch);
+        p.put("step", step);
+        p.put("loss_sum", lossSum);
+        p.put("seen", seen);
+        p.put("seconds", seconds);
+        ArrayNode h = p.putArray("history");
+        for (EpochMetrics e : history) {
+            ObjectNode n = h.addObject();
+            n.put("epoch", e.epoch());
+            n.put("train_loss", e.trainLoss());
+            n.put("val_loss", e.valLoss());
+            n.put("val_accuracy", e.valAccuracy());
+            n.put("val_f1", e.valF1());
+            n.put("seconds", e.seconds());
+        }
+        Checkpoint.save(runDir, trainable, optimizer, p);
+    }
+}
