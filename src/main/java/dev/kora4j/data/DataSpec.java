@@ -92,6 +92,12 @@ public record DataSpec(Kind kind, Path dir) {
         return kind + ":" + dir;
     }
 
+    /** A short name for tables: the kind and the folder's name, e.g. "idx:mnist". */
+    public String label() {
+        Path name = dir.toAbsolutePath().normalize().getFileName();
+        return kind + ":" + (name == null ? dir : name);
+    }
+
     private Path cifarFile(Split split) {
         DataFiles.requireFolder(dir, "a CIFAR-100 binary folder with train.bin and test.bin");
         return switch (split) {

@@ -9,6 +9,7 @@ import dev.kora4j.data.Split;
 import dev.kora4j.data.Transform;
 import dev.kora4j.io.InputException;
 import dev.kora4j.io.JsonFile;
+import dev.kora4j.io.Safetensors;
 import dev.kora4j.metrics.ParamCount;
 import dev.kora4j.nn.ViTConfig;
 import dev.kora4j.nn.ViTConfigs;
@@ -34,6 +35,9 @@ import java.util.Map;
  * and report.md.
  */
 public final class SourceRun {
+    /** The fine-tuned backbone of a FULL or LINEAR_PROBE run. */
+    public static final String MODEL_FILE = "model.safetensors";
+
     private SourceRun() {}
 
     /** What `kora train` was asked; weights may be null (a backbone from timm's initialisation). */
@@ -74,9 +78,12 @@ public final class SourceRun {
         }
         if (adapter.type().hasAdapter()) {
             AdapterFiles.save(model, r.out().resolve("adapter"));
+        } else {
+            // the whole fine-tuned ViT under timm's names: usable as --weights of another run
+            Safetensors.write(r.out().resolve(MODEL_FILE), model.vit().namedParameters(), Map.of("format", "pt"));
         }
         Map<String, String> runConfig = runConfig(r, preprocess);
-        RunResult run = new RunResult(Methods.label(adapter), RunResult.Phase.SOURCE, r.data().kind().toString(), r.options().seed(),
+        RunResult run = new RunResult(Methods.label(adapter), RunResult.Phase.SOURCE, r.data().label(), r.options().seed(),
                 runConfig, ParamCount.of(model.allParameters()), result.epochs(), result.last(), null,
                 (System.nanoTime() - started) / 1e9, warnings);
         writeReport(r.out(), "Training: " + run.method() + " on " + r.data(), runConfig, List.of(run));

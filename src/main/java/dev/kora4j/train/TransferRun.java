@@ -76,7 +76,7 @@ public final class TransferRun {
         config.put("lr", String.valueOf(r.options().lr()));
         config.put("seed", String.valueOf(r.options().seed()));
         String method = Methods.label(dev.kora4j.peft.AdapterConfig.parse(dev.kora4j.io.JsonFile.parse("run adapter config", source.adapterConfigJson())));
-        RunResult run = new RunResult(method, RunResult.Phase.TRANSFER, r.data().kind().toString(), r.options().seed(), config,
+        RunResult run = new RunResult(method, RunResult.Phase.TRANSFER, r.data().label(), r.options().seed(), config,
                 ParamCount.of(model.allParameters()), result.epochs(), result.last(), null, (System.nanoTime() - started) / 1e9, warnings);
         SourceRun.writeReport(r.out(), "Transfer: " + method + " to " + r.data(), config, List.of(run));
         return run;
