@@ -79,6 +79,10 @@ public final class Main implements Runnable {
                 err.println("error: " + ex.getMessage());
                 return 2;
             }
+            if (ex instanceof dev.kora4j.train.TrainingFailure) {
+                err.println("error: " + ex.getMessage());
+                return 1;
+            }
             err.println("error: internal failure (" + ex.getClass().getSimpleName() + "): " + ex.getMessage()
                     + (main.verbose ? "" : " (run with --verbose for details)"));
             return 1;

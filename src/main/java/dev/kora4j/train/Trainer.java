@@ -115,9 +115,10 @@ public final class Trainer {
                             Tensor l = CrossEntropy.crossEntropy(model.forward(b.images()), b.labels(), o.labelSmoothing());
                             loss = l.item();
                             if (!Double.isFinite(loss)) {
-                                throw new TrainingFailure(String.format(Locale.ROOT,
-                                        "the loss is %s at step %d (epoch %d, batch %d); the last good checkpoint is kept in %s",
-                                        loss, step + 1, epoch + 1, b.index(), runDir.resolve(Checkpoint.FILE)));
+                                Path kept = runDir.resolve(Checkpoint.FILE);
+                                throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
+                                        loss, step + 1, epoch + 1, b.index(), java.nio.file.Files.exists(kept)
+                                                ? "the last good checkpoint is kept in " + kept : "no checkpoint had been written yet"));
                             }
                             l.backward();
                         }

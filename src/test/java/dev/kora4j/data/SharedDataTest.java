@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The readers on the real samples in KORA_SHARED_DATA (default ../shared/data from the project
  * root). Skipped where the samples are absent, as in a fresh clone. Decodes only a few images.
  */
-class SharedDataTest {
-    static Path shared() {
+public class SharedDataTest {
+    public static Path shared() {
         String env = System.getenv("KORA_SHARED_DATA");
         return Path.of(env != null && !env.isBlank() ? env : "../shared/data");
     }

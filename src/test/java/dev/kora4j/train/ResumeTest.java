@@ -67,6 +67,54 @@ class ResumeTest {
                 Files.readAllBytes(killed.resolve("adapter/adapter_model.safetensors")), "identical adapter files");
     }
 
+    @Test
+    void aRunStoppedBySigtermSavesAndResumesToTheSameResults() throws Exception {
+        Path data = TinyTask.data(tmp, 512, 64);
+        Path model = TinyTask.modelConfig(tmp), weights = TinyTask.backbone(tmp), lora = TinyTask.adapter(tmp, "lora", TinyTask.LORA);
+        Path whole = tmp.resolve("whole"), stopped = tmp.resolve("stopped");
+        List<String> wholeArgs = args(data, model, weights, lora, whole);
+        wholeArgs.set(wholeArgs.indexOf("--checkpoint-every") + 1, "0");
+        assertEquals(0, CliTestAccess.run(wholeArgs.toArray(String[]::new)).status());
+
+        List<String> stopArgs = args(data, model, weights, lora, stopped);
+        stopArgs.set(stopArgs.indexOf("--checkpoint-every") + 1, "0"); // the only mid-epoch checkpoint is the one Ctrl-C makes
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--add-modules", "jdk.incubator.vector", "-Dkora.progress=false", "-Dkora.simd=" + System.getProperty("kora.simd", "true"),
+                "-cp", System.getProperty("java.class.path"), "dev.kora4j.cli.Main"));
+        command.addAll(stopArgs);
+        Path log = tmp.resolve("stopped.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(stopped.resolve("run.json")) && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(1500); // into the first epoch
+        assertTrue(process.isAlive(), Files.readString(log));
+        process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook asks for a checkpoint
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        long step = stepOf(stopped);
+        assertTrue(step > 0, "a checkpoint was saved on the way out: " + Files.readString(log));
+
+        List<String> resume = new ArrayList<>(stopArgs);
+        resume.add("--resume");
+        CliTestAccess.Run resumed = CliTestAccess.run(resume.toArray(String[]::new));
+        assertEquals(0, resumed.status(), resumed.err());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("adapter/adapter_model.safetensors")),
+                Files.readAllBytes(stopped.resolve("adapter/adapter_model.safetensors")), "identical adapter files");
+    }
+
+    @Test
+    void aDivergingRunStopsNamingTheStep() throws Exception {
+        Path data = TinyTask.data(tmp, 64, 16);
+        Path model = TinyTask.modelConfig(tmp), weights = TinyTask.backbone(tmp), full = TinyTask.adapter(tmp, "full", "{\"peft_type\": \"FULL\"}");
+        List<String> a = args(data, model, weights, full, tmp.resolve("nan"));
+        a.set(a.indexOf("--lr") + 1, "1e30");
+        CliTestAccess.Run r = CliTestAccess.run(a.toArray(String[]::new));
+        assertEquals(1, r.status(), r.err());
+        String line = r.err().strip().lines().filter(l -> l.startsWith("error:")).findFirst().orElseThrow();
+        assertTrue(line.matches("error: the loss is (NaN|Infinity) at step \\d+ \\(epoch \\d+, batch \\d+\\).*"), line);
+    }
+
     /** The step of a run's latest checkpoint, or -1. */
     private static long stepOf(Path run) {
         Path file = run.resolve(Checkpoint.FILE);
