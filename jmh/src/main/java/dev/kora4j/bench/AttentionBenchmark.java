@@ -15,13 +15,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Fused self-attention of one ViT block ("batch,tokens,dim,heads"), forward and forward+backward, against the unfused ops. */
+/** Fused self-attention of one ViT block ("BxNxDxH"), forward and forward+backward, against the unfused ops. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class AttentionBenchmark {
-    @Param({"64,65,192,3", "8,197,192,3", "8,197,384,6"})
+    @Param({"64x65x192x3", "8x197x192x3", "8x197x384x6"})
     public String shape;
 
     @Param({"2"})
@@ -33,7 +33,7 @@ public class AttentionBenchmark {
 
     @Setup
     public void setup() {
-        String[] p = shape.split(",");
+        String[] p = shape.split("x");
         int b = Integer.parseInt(p[0]), n = Integer.parseInt(p[1]), d = Integer.parseInt(p[2]);
         heads = Integer.parseInt(p[3]);
         scale = 1 / Math.sqrt((double) d / heads);

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ElementwiseBenchmark {
-    @Param({"12608,768"})
+    @Param({"12608x768"})
     public String shape;
 
     @Param({"2"})
@@ -31,7 +31,7 @@ public class ElementwiseBenchmark {
 
     @Setup
     public void setup() {
-        String[] parts = shape.split(",");
+        String[] parts = shape.split("x");
         int rows = Integer.parseInt(parts[0]), cols = Integer.parseInt(parts[1]);
         Parallel.setThreads(threads);
         Rng rng = new Rng(3);

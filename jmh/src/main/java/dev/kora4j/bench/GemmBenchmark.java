@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * F32 GEMM on ViT shapes ("M,K,N"): plain, and with B transposed as in x·Wᵀ (the packing absorbs it).
+ * F32 GEMM on ViT shapes ("MxKxN"): plain, and with B transposed as in x·Wᵀ (the packing absorbs it).
  * GFLOP/s = 2·M·K·N / time.
  */
 @State(Scope.Benchmark)
@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
-    @Param({"4096,192,576", "4096,768,192", "4096,768,2304", "12544,768,2304", "12544,3072,768"})
+    @Param({"4096x192x576", "4096x768x192", "4096x768x2304", "12544x768x2304", "12544x3072x768"})
     public String shape;
 
     @Param({"2"})
@@ -34,7 +34,7 @@ public class GemmBenchmark {
 
     @Setup
     public void setup() {
-        String[] parts = shape.split(",");
+        String[] parts = shape.split("x");
         m = Integer.parseInt(parts[0]);
         k = Integer.parseInt(parts[1]);
         n = Integer.parseInt(parts[2]);

@@ -16,13 +16,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** The KoRA update of one block ("tokens,dim"; r 8, d_comp 4): fused one-pass op vs the unfused ops, forward+backward. */
+/** The KoRA update of one block ("NxD"; r 8, d_comp 4): fused one-pass op vs the unfused ops, forward+backward. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KoraBenchmark {
-    @Param({"12608,768", "4160,192"})
+    @Param({"12608x768", "4160x192"})
     public String shape;
 
     @Param({"2"})
@@ -37,7 +37,7 @@ public class KoraBenchmark {
 
     @Setup
     public void setup() {
-        String[] s = shape.split(",");
+        String[] s = shape.split("x");
         int n = Integer.parseInt(s[0]), d = Integer.parseInt(s[1]), r = 8, dc = 4;
         Parallel.setThreads(threads);
         Rng rng = new Rng(7);

@@ -15,13 +15,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** Layer norm over ViT activations ("rows,dim"), forward and forward+backward with trainable weight and bias. */
+/** Layer norm over ViT activations ("ROWSxD"), forward and forward+backward with trainable weight and bias. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class LayerNormBenchmark {
-    @Param({"4160,192", "1576,384", "12608,768"})
+    @Param({"4160x192", "1576x384", "12608x768"})
     public String shape;
 
     @Param({"2"})
@@ -31,7 +31,7 @@ public class LayerNormBenchmark {
 
     @Setup
     public void setup() {
-        String[] p = shape.split(",");
+        String[] p = shape.split("x");
         int rows = Integer.parseInt(p[0]), d = Integer.parseInt(p[1]);
         Parallel.setThreads(threads);
         Rng rng = new Rng(6);
