@@ -12,7 +12,6 @@ import dev.kora4j.metrics.Evaluation;
 import dev.kora4j.peft.PeftModel;
 import dev.kora4j.train.Evaluator;
 import dev.kora4j.train.Runs;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,12 +49,7 @@ final class EvalCommand implements Runnable {
         try {
             byte[] bytes = (new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
-            AtomicWrite.write(file, ch -> {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            });
+            AtomicWrite.write(file, bytes);
         } catch (java.io.IOException e) {
             throw new UserError("cannot write " + file + " (" + e.getMessage() + ")");
         }

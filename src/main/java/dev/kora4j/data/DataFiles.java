@@ -21,22 +21,7 @@ final class DataFiles {
 
     /** Says what went wrong with a file operation in plain words, without Java class names. */
     static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or folder";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "a part of the path is not a folder";
-        }
-        if (e instanceof CharacterCodingException) {
-            return "not UTF-8 text";
-        }
-        if (e instanceof FileSystemException fs && fs.getReason() != null) {
-            return fs.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : "input/output error";
+        return dev.kora4j.io.IoErrors.describe(e);
     }
 
     static InputException error(Path path, IOException e) {

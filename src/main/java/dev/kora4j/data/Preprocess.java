@@ -1,5 +1,7 @@
 package dev.kora4j.data;
 
+import dev.kora4j.ops.Resampling;
+
 import java.util.Locale;
 
 /**
@@ -44,7 +46,7 @@ public final class Preprocess {
             throw new IllegalArgumentException("crop_pct must be in (0, 1], got " + cropPct);
         }
         int scaleSize = (int) Math.floor(img / cropPct);
-        return Transforms.resizeShortSide(scaleSize, Resize.Filter.BICUBIC)
+        return Transforms.resizeShortSide(scaleSize, Resampling.Filter.BICUBIC)
                 .then(Transforms.clampUnit())
                 .then(Transforms.centerCrop(img, img))
                 .then(Transforms.normalize(TIMM_MEAN, TIMM_STD));
@@ -61,7 +63,7 @@ public final class Preprocess {
     }
 
     private static Transform seed(int img, float[] mean, float[] std) {
-        return Transforms.resize(img, img, Resize.Filter.BILINEAR)
+        return Transforms.resize(img, img, Resampling.Filter.BILINEAR)
                 .then(Transforms.clampUnit())
                 .then(Transforms.normalize(mean, std));
     }

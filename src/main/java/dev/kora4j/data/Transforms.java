@@ -1,16 +1,18 @@
 package dev.kora4j.data;
 
+import dev.kora4j.ops.Resampling;
+
 /** The preprocessing steps, as transforms and as plain functions on images. None modifies its input. */
 public final class Transforms {
     private Transforms() {}
 
     /** Resize to height × width (see {@link Resize} for the exact convention). */
-    public static Transform resize(int height, int width, Resize.Filter filter) {
+    public static Transform resize(int height, int width, Resampling.Filter filter) {
         return (image, rng) -> Resize.resize(image, height, width, filter);
     }
 
     /** Resize so the shorter side is {@code size}, keeping the aspect ratio (torchvision's Resize(int)). */
-    public static Transform resizeShortSide(int size, Resize.Filter filter) {
+    public static Transform resizeShortSide(int size, Resampling.Filter filter) {
         return (image, rng) -> Resize.resizeShortSide(image, size, filter);
     }
 

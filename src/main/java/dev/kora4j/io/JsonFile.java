@@ -38,7 +38,7 @@ public final class JsonFile {
         } catch (NoSuchFileException e) {
             throw new InputException(source + ": no such file");
         } catch (IOException e) {
-            throw new InputException(source + ": cannot be read (" + e.getMessage() + ")");
+            throw new InputException(source + ": cannot be read (" + IoErrors.describe(e) + ")");
         }
     }
 

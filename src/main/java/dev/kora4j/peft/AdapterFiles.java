@@ -10,7 +10,6 @@ import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,12 +30,7 @@ public final class AdapterFiles {
         try {
             java.nio.file.Files.createDirectories(dir);
             byte[] json = model.config().toJson().getBytes(StandardCharsets.UTF_8);
-            AtomicWrite.write(dir.resolve(CONFIG), channel -> {
-                ByteBuffer buffer = ByteBuffer.wrap(json);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-            });
+            AtomicWrite.write(dir.resolve(CONFIG), json);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(CONFIG), e);
         }

@@ -2,9 +2,7 @@ package dev.kora4j.report;
 
 import dev.kora4j.io.AtomicWrite;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whole files written through {@link AtomicWrite}: a temporary file in the same folder, then a rename. */
@@ -12,16 +10,7 @@ final class AtomicBytes {
     private AtomicBytes() {}
 
     static void write(Path target, byte[] bytes) throws IOException {
-        Path folder = target.toAbsolutePath().getParent();
-        if (folder != null) {
-            Files.createDirectories(folder);
-        }
-        AtomicWrite.write(target, channel -> {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        });
+        AtomicWrite.write(target, bytes);
     }
 
     static void write(Path target, String text) throws IOException {

@@ -8,7 +8,6 @@ import dev.kora4j.io.InputException;
 import dev.kora4j.io.JsonFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,12 +36,7 @@ public record RunSettings(String modelConfigJson, String weights, String adapter
         o.set("options", JSON.valueToTree(optionsMap()));
         try {
             byte[] bytes = (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
-            AtomicWrite.write(runDir.resolve(FILE), ch -> {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            });
+            AtomicWrite.write(runDir.resolve(FILE), bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + runDir.resolve(FILE), e);
         }

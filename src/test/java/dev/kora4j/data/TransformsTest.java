@@ -1,5 +1,7 @@
 package dev.kora4j.data;
 
+import dev.kora4j.ops.Resampling;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -52,13 +54,13 @@ class TransformsTest {
      */
     @Test
     void bilinearShrinkAveragesEveryCoveredPixel() {
-        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resize.Filter.BILINEAR), 0, 5.0 / 7, 16.0 / 7);
+        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resampling.Filter.BILINEAR), 0, 5.0 / 7, 16.0 / 7);
     }
 
     /* Enlarging 2 → 4 (s = 0.5): centres 0.25, 0.75, 1.25, 1.75; at the edges the lone tap is renormalised to 1. */
     @Test
     void bilinearEnlargeInterpolates() {
-        assertRow(Resize.resize(row(0, 1), 1, 4, Resize.Filter.BILINEAR), 2, 0, 0.25, 0.75, 1);
+        assertRow(Resize.resize(row(0, 1), 1, 4, Resampling.Filter.BILINEAR), 2, 0, 0.25, 0.75, 1);
     }
 
     /*
@@ -71,14 +73,14 @@ class TransformsTest {
      */
     @Test
     void bicubicMatchesTheHandComputedWeights() {
-        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resize.Filter.BICUBIC), 1, 71.0 / 121, 292.0 / 121);
-        assertRow(Resize.resize(row(0, 1), 1, 4, Resize.Filter.BICUBIC), 0, -3.0 / 34, 29.0 / 140, 111.0 / 140, 37.0 / 34);
+        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resampling.Filter.BICUBIC), 1, 71.0 / 121, 292.0 / 121);
+        assertRow(Resize.resize(row(0, 1), 1, 4, Resampling.Filter.BICUBIC), 0, -3.0 / 34, 29.0 / 140, 111.0 / 140, 37.0 / 34);
     }
 
     @Test
     void resizingIsSeparableAndPerChannel() {
         // v = c·100 + 2y + x on a 2 × 2 grid is linear, so bilinear resizing resamples y and x independently.
-        Image out = Resize.resize(ramp(2, 2), 4, 4, Resize.Filter.BILINEAR);
+        Image out = Resize.resize(ramp(2, 2), 4, 4, Resampling.Filter.BILINEAR);
         double[] t = {0, 0.25, 0.75, 1};
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
@@ -93,7 +95,7 @@ class TransformsTest {
     void aConstantImageStaysConstant() {
         Image img = Image.blank(5, 3);
         Arrays.fill(img.data(), 0.3f);
-        for (Resize.Filter f : Resize.Filter.values()) {
+        for (Resampling.Filter f : Resampling.Filter.values()) {
             for (float v : Resize.resize(img, 11, 2, f).data()) {
                 assertEquals(0.3f, v, EPS);
             }
@@ -102,10 +104,10 @@ class TransformsTest {
 
     @Test
     void resizeShortSideKeepsTheAspectRatio() {
-        Image wide = Resize.resizeShortSide(Image.blank(32, 64), 248, Resize.Filter.BICUBIC);
+        Image wide = Resize.resizeShortSide(Image.blank(32, 64), 248, Resampling.Filter.BICUBIC);
         assertEquals(248, wide.height());
         assertEquals(496, wide.width());
-        Image tall = Resize.resizeShortSide(Image.blank(50, 30), 248, Resize.Filter.BILINEAR);
+        Image tall = Resize.resizeShortSide(Image.blank(50, 30), 248, Resampling.Filter.BILINEAR);
         assertEquals(413, tall.height()); // int(248 · 50 / 30) = int(413.3)
         assertEquals(248, tall.width());
     }
@@ -194,7 +196,7 @@ class TransformsTest {
         // The crop is taken from a 248 × 372 resize (floor(224 / 0.9) = 248): the centre of a ramp survives.
         Image r = Preprocess.timm(8, 0.5).apply(ramp(4, 4), new Rng(0)); // 4 → 16, crop 8 at offset 4
         Image manual = Transforms.normalize(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}).apply(
-                Transforms.centerCrop(Transforms.clamp(Resize.resize(ramp(4, 4), 16, 16, Resize.Filter.BICUBIC), 0f, 1f), 8, 8), null);
+                Transforms.centerCrop(Transforms.clamp(Resize.resize(ramp(4, 4), 16, 16, Resampling.Filter.BICUBIC), 0f, 1f), 8, 8), null);
         assertArrayEquals(manual.data(), r.data());
     }
 
@@ -225,7 +227,7 @@ class TransformsTest {
             }
         }
         float min = Float.MAX_VALUE;
-        for (float v : Resize.resize(edge, 16, 16, Resize.Filter.BICUBIC).data()) {
+        for (float v : Resize.resize(edge, 16, 16, Resampling.Filter.BICUBIC).data()) {
             min = Math.min(min, v);
         }
         assertTrue(min < 0f, "bicubic overshoots");
