@@ -71,7 +71,7 @@ public final class Pointwise {
 
     /** Exact GELU, 0.5·x·(1 + erf(x/√2)) (timm's ViT uses this one). */
     public static Tensor gelu(Tensor x) {
-        return unary(UnaryOp.GELU, 0, x, true, false);
+        return unary(UnaryOp.GELU, 0, x, true, true); // y serves the cpu backward: Φ(x) = y/x
     }
 
     /** GELU with the tanh approximation. */

@@ -167,7 +167,7 @@ final class Elementwise {
             case SQRT -> g.mul(0.5f).div(y);
             case TANH -> g.mul(y.neg().fma(y, FloatVector.broadcast(S, 1f)));
             case RELU -> g.blend(0f, x.compare(VectorOperators.GT, 0f).not());
-            case GELU -> g.mul(FastMath.geluDerivative(x));
+            case GELU -> g.mul(FastMath.geluDerivative(x, y));
             default -> throw new IllegalStateException("no vector derivative for " + op);
         };
     }
@@ -178,7 +178,7 @@ final class Elementwise {
             case SQRT -> g * 0.5f / y;
             case TANH -> g * Math.fma(-y, y, 1f);
             case RELU -> x > 0 ? g : 0f;
-            case GELU -> g * FastMath.geluDerivative(x);
+            case GELU -> g * FastMath.geluDerivative(x, y);
             default -> (float) (g * op.derivative(x, y, p));
         };
     }

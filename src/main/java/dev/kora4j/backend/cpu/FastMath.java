@@ -130,4 +130,21 @@ final class FastMath {
         FloatVector pdf = exp(x.mul(-0.5f).mul(x));
         return x.mul(INV_SQRT_2PI).fma(pdf, onePlusErf(x).mul(0.5f));
     }
+
+    /**
+     * GELU' from x and y = GELU(x), which backward has at hand: ½(1 + erf(x/√2)) = y/x, so only the
+     * density's exp remains (near 0, where y/x loses precision, its expansion ½ + x/√(2π) serves).
+     */
+    static float geluDerivative(float x, float y) {
+        float cdf = Math.abs(x) > CDF_FROM_RATIO ? y / x : Math.fma(x, INV_SQRT_2PI, 0.5f);
+        return Math.fma(x * INV_SQRT_2PI, exp(-0.5f * x * x), cdf);
+    }
+
+    static FloatVector geluDerivative(FloatVector x, FloatVector y) {
+        FloatVector cdf = y.div(x).blend(x.fma(INV_SQRT_2PI, 0.5f), x.abs().compare(VectorOperators.LE, CDF_FROM_RATIO));
+        return x.mul(INV_SQRT_2PI).fma(exp(x.mul(-0.5f).mul(x)), cdf);
+    }
+
+    /** Below this |x|, Φ(x) = ½ + x/√(2π) + O(x³) is closer than y/x. */
+    private static final float CDF_FROM_RATIO = 1e-2f;
 }

@@ -48,6 +48,8 @@ class FastMathTest {
         assertBelow(1e-5, maxRelativeError(FastMath::gelu, x -> UnaryOp.GELU.apply(x, 0), -10, 10, 1e-30), "gelu");
         assertBelow(1e-5, maxRelativeError(FastMath::geluDerivative, x -> UnaryOp.GELU.derivative(x, 0, 0), -10, 10, 1e-2), "gelu'");
         // (GELU' crosses zero near x = −0.75, where float rounding of its ~0.5-sized terms dominates: hence the floor)
+        assertBelow(1e-5, maxRelativeError(x -> FastMath.geluDerivative(x, FastMath.gelu(x)), x -> UnaryOp.GELU.derivative(x, 0, 0),
+                -10, 10, 1e-2), "gelu' from x and y");
     }
 
     @Test
@@ -70,11 +72,13 @@ class FastMathTest {
         for (int i = 0; i < xs.length; i += Simd.LANES) {
             FloatVector v = FloatVector.fromArray(Simd.F32, xs, i);
             float[] exp = FastMath.exp(v).toArray(), gelu = FastMath.gelu(v).toArray(), dgelu = FastMath.geluDerivative(v).toArray();
+            float[] dgeluXy = FastMath.geluDerivative(v, FastMath.gelu(v)).toArray();
             for (int lane = 0; lane < Simd.LANES; lane++) {
                 float x = xs[i + lane];
                 assertEquals(Float.floatToIntBits(FastMath.exp(x)), Float.floatToIntBits(exp[lane]), "exp " + x);
                 assertEquals(Float.floatToIntBits(FastMath.gelu(x)), Float.floatToIntBits(gelu[lane]), "gelu " + x);
                 assertEquals(Float.floatToIntBits(FastMath.geluDerivative(x)), Float.floatToIntBits(dgelu[lane]), "gelu' " + x);
+                assertEquals(Float.floatToIntBits(FastMath.geluDerivative(x, FastMath.gelu(x))), Float.floatToIntBits(dgeluXy[lane]), "gelu'(x, y) " + x);
             }
         }
     }
