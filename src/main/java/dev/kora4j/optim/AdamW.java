@@ -1,5 +1,6 @@
 package dev.kora4j.optim;
 
+import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.tensor.Tensor;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -51,24 +52,11 @@ public final class AdamW extends Optimizer {
             if (g == null) {
                 continue;
             }
-            float[] w = p.floats();
-            int off = p.offset();
             State s = state.computeIfAbsent(p, key -> new State(key.numel()));
             s.step++;
-            float decay = (float) (1 - lr * weightDecay);
-            float b2 = (float) beta2;
-            float oneMinusB1 = (float) (1 - beta1), oneMinusB2 = (float) (1 - beta2);
-            float stepSize = (float) (lr / (1 - Math.pow(beta1, s.step)));
-            float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, s.step));
-            float epsF = (float) eps;
-            for (int i = 0; i < g.length; i++) {
-                float gi = g[i];
-                w[off + i] *= decay;
-                s.m[i] += (gi - s.m[i]) * oneMinusB1; // m.lerp_(g, 1 − β1)
-                s.v[i] = s.v[i] * b2 + oneMinusB2 * gi * gi;
-                float denom = (float) Math.sqrt(s.v[i]) / bc2Sqrt + epsF;
-                w[off + i] += -stepSize * s.m[i] / denom; // addcdiv_: p + (value·m)/denom, value = −stepSize
-            }
+            AdamWKernel.step(p.floats(), p.offset(), g, s.m, s.v, g.length, new AdamWKernel.Coefficients(
+                    (float) (1 - lr * weightDecay), (float) beta2, (float) (1 - beta1), (float) (1 - beta2),
+                    (float) (lr / (1 - Math.pow(beta1, s.step))), (float) Math.sqrt(1 - Math.pow(beta2, s.step)), (float) eps));
         }
     }
 
