@@ -144,9 +144,10 @@ public final class Plots {
     }
 
     /**
-     * Mean accuracy (error bars: std over seeds) against parameters tuned (%), one colour per method
-     * family; the source task and, where there was one, the transfer task side by side. The x axis is
-     * logarithmic when the shares span a factor of ten or more (a probe beside full fine-tuning).
+     * Mean accuracy (error bars: std over seeds) against the parameters the method tuned on the source
+     * task (%), one colour per method family; the source task and, where there was one, the transfer
+     * task side by side. The x axis is logarithmic when the shares span a factor of ten or more (a
+     * probe beside full fine-tuning).
      */
     public static Optional<byte[]> accuracyVsParams(List<SeedGroup> groups) {
         List<String> families = families(groups);
@@ -175,7 +176,7 @@ public final class Plots {
     private static XYChart paramsChart(List<SeedGroup> groups, RunResult.Phase phase, List<String> families) {
         String task = phase == RunResult.Phase.SOURCE ? "Source" : "Transfer";
         XYChart chart = new XYChartBuilder().width(WIDTH * 4 / 5).height(HEIGHT).title(task + " accuracy vs. parameters tuned")
-                .xAxisTitle("parameters tuned (%)").yAxisTitle("accuracy (mean ± std over seeds)").build();
+                .xAxisTitle("parameters tuned on the source task (%)").yAxisTitle("accuracy (mean ± std over seeds)").build();
         style(chart.getStyler());
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setXAxisDecimalPattern("0.###").setYAxisDecimalPattern("0.00").setErrorBarsColorSeriesColor(true);
@@ -184,7 +185,8 @@ public final class Plots {
         for (int f = 0; f < families.size(); f++) {
             List<double[]> points = new ArrayList<>();
             for (SeedGroup g : groups) {
-                MeanStd params = g.paramsPercent(phase), acc = g.accuracy(phase);
+                // the method's share, tuned on the source task (a transfer tunes only a head, the same for all)
+                MeanStd params = g.paramsPercent(RunResult.Phase.SOURCE), acc = g.accuracy(phase);
                 if (g.family().equals(families.get(f)) && params.n() > 0 && params.mean() > 0 && acc.n() > 0) {
                     points.add(new double[] {params.mean(), acc.mean(), Double.isFinite(acc.std()) ? acc.std() : 0});
                 }
@@ -199,6 +201,7 @@ public final class Plots {
             XYSeries s = chart.addSeries(uniqueName(chart, families.get(f)), xs, ys, errors);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(PALETTE[f % PALETTE.length]);
+            s.setLineColor(PALETTE[f % PALETTE.length]); // the error bars
             low = Math.min(low, xs[0]);
             high = Math.max(high, xs[xs.length - 1]);
         }
