@@ -70,6 +70,13 @@ class SweepSpecTest {
     }
 
     @Test
+    void theRepositorysDemoSweepReadsAsTheReadmeSays() {
+        List<RunSpec> runs = SweepSpec.read(DemoData.home().resolve("spark/demo-sweep.json")).expand();
+        assertEquals(10, runs.size(), "LoRA and KoRA at two ranks, one probe, two seeds");
+        assertEquals("idx:" + DemoData.demo().resolve("mnist"), runs.getFirst().sourceData());
+    }
+
+    @Test
     void aRunTravelsAsJsonAndComesBackTheSame() throws Exception {
         RunSpec r = SweepSpec.read(spec("{\"method\": [\"kora_seed.json\"], \"composition_dim\": [2, 6]}", "")).expand().get(1);
         assertEquals("kora_seed-dcomp6-seed0", r.id());
