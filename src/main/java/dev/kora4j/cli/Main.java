@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
         description = "kora4j: a pure-Java tensor engine that fine-tunes Vision Transformers with LoRA and KoRA.",
         subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, EvalCommand.class, CkaCommand.class,
                 ParityCommand.class, InspectCommand.class, BenchCommand.class, ExampleCommand.class},
-        footer = {"", "`bin/kora test` runs the test suite (through Maven, with a JDK >= 25)."})
+        footer = {"", "`bin/kora test` runs the test suite (through Maven, with a JDK >= 25).",
+            "`bin/kora sweep` runs a grid of train + transfer runs on Apache Spark (the spark/ module; bin/kora sweep --help)."})
 public final class Main implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;

@@ -81,6 +81,30 @@ public final class MarkdownReport {
         }
     }
 
+    /**
+     * The seed's results table for configurations run with several seeds, one row each: every
+     * number as "mean ± std" over the seeds ({@link MeanStd}), parameters tuned as one number when
+     * every seed tuned the same. Rows without runs in {@code phase} are left out.
+     */
+    public static String seedTable(List<SeedGroup> groups, RunResult.Phase phase) {
+        StringBuilder md = new StringBuilder();
+        md.append("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) | F1 Score |\n");
+        md.append("|:--|:--:|:--:|:--:|:--:|\n");
+        for (SeedGroup g : groups) {
+            if (g.runs(phase).isEmpty()) {
+                continue;
+            }
+            MeanStd params = g.paramsPercent(phase);
+            md.append("| ").append(cell(g.label()))
+                    .append(" | ").append(params.std() == 0 ? number(params.mean(), 2) : params.format(1, 2))
+                    .append(" | ").append(g.cka(phase).format(1, 2))
+                    .append(" | ").append(g.accuracy(phase).format(100, 2))
+                    .append(" | ").append(g.weightedF1(phase).format(1, 4))
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
     private static void detailsTable(StringBuilder md, List<RunResult> runs) {
         md.append("| Method | Phase | Data | Seed | Samples | True classes | Loss | Accuracy | F1 (weighted) | F1 (macro) | Trainable / total params | Time (s) |\n");
         md.append("|:--|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");

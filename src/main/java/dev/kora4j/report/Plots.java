@@ -35,7 +35,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@link #accuracyCurves}: validation accuracy per epoch, one line per run;
  *   <li>{@link #methodBars}: accuracy and weighted F1 of every method, source and transfer;
  *   <li>{@link #ckaHeatMaps}: each run's CKA matrix as a heat-map with the values in the cells,
- *       side by side (as the seed's Figure.png shows KoRA and LoRA).
+ *       side by side (as the seed's Figure.png shows KoRA and LoRA);
+ *   <li>{@link #accuracyVsParams}: for configurations run with several seeds, mean accuracy (± std)
+ *       against the share of parameters tuned, source and transfer side by side;
+ *   <li>{@link #transferVsSource}: every seed's transfer accuracy against its source accuracy.
  * </ul>
  */
 public final class Plots {
@@ -138,6 +141,110 @@ public final class Plots {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the CKA heat-maps as PNG", e);
         }
+    }
+
+    /**
+     * Mean accuracy (error bars: std over seeds) against the parameters the method tuned on the source
+     * task (%), one colour per method family; the source task and, where there was one, the transfer
+     * task side by side. The x axis is logarithmic when the shares span a factor of ten or more (a
+     * probe beside full fine-tuning).
+     */
+    public static Optional<byte[]> accuracyVsParams(List<SeedGroup> groups) {
+        List<String> families = families(groups);
+        List<XYChart> charts = new ArrayList<>();
+        for (RunResult.Phase phase : RunResult.Phase.values()) {
+            XYChart chart = paramsChart(groups, phase, families);
+            if (chart != null) {
+                charts.add(chart);
+            }
+        }
+        if (charts.isEmpty()) {
+            return Optional.empty();
+        }
+        if (charts.size() == 1) {
+            return Optional.of(png(charts.get(0)));
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapFormat.PNG);
+            return Optional.of(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the accuracy-vs-parameters plots as PNG", e);
+        }
+    }
+
+    private static XYChart paramsChart(List<SeedGroup> groups, RunResult.Phase phase, List<String> families) {
+        String task = phase == RunResult.Phase.SOURCE ? "Source" : "Transfer";
+        XYChart chart = new XYChartBuilder().width(WIDTH * 4 / 5).height(HEIGHT).title(task + " accuracy vs. parameters tuned")
+                .xAxisTitle("parameters tuned on the source task (%)").yAxisTitle("accuracy (mean ± std over seeds)").build();
+        style(chart.getStyler());
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setXAxisDecimalPattern("0.###").setYAxisDecimalPattern("0.00").setErrorBarsColorSeriesColor(true);
+        chart.getStyler().setMarkerSize(9);
+        double low = Double.POSITIVE_INFINITY, high = 0;
+        for (int f = 0; f < families.size(); f++) {
+            List<double[]> points = new ArrayList<>();
+            for (SeedGroup g : groups) {
+                // the method's share, tuned on the source task (a transfer tunes only a head, the same for all)
+                MeanStd params = g.paramsPercent(RunResult.Phase.SOURCE), acc = g.accuracy(phase);
+                if (g.family().equals(families.get(f)) && params.n() > 0 && params.mean() > 0 && acc.n() > 0) {
+                    points.add(new double[] {params.mean(), acc.mean(), Double.isFinite(acc.std()) ? acc.std() : 0});
+                }
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
+            points.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+            double[] xs = points.stream().mapToDouble(p -> p[0]).toArray();
+            double[] ys = points.stream().mapToDouble(p -> p[1]).toArray();
+            double[] errors = points.stream().mapToDouble(p -> p[2]).toArray();
+            XYSeries s = chart.addSeries(uniqueName(chart, families.get(f)), xs, ys, errors);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(PALETTE[f % PALETTE.length]);
+            s.setLineColor(PALETTE[f % PALETTE.length]); // the error bars
+            low = Math.min(low, xs[0]);
+            high = Math.max(high, xs[xs.length - 1]);
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return null;
+        }
+        chart.getStyler().setXAxisLogarithmic(high >= 10 * low);
+        return chart;
+    }
+
+    /** Each seed's transfer accuracy against its source accuracy, one colour per method family. */
+    public static Optional<byte[]> transferVsSource(List<SeedGroup> groups) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Transfer vs. source accuracy (one point per seed)")
+                .xAxisTitle("source accuracy").yAxisTitle("transfer accuracy").build();
+        style(chart.getStyler());
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setXAxisDecimalPattern("0.00").setYAxisDecimalPattern("0.00").setMarkerSize(9);
+        List<String> families = families(groups);
+        for (int f = 0; f < families.size(); f++) {
+            List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+            for (SeedGroup g : groups) {
+                if (!g.family().equals(families.get(f))) {
+                    continue;
+                }
+                for (int i = 0; i < g.transfer().size(); i++) {
+                    double x = g.source().get(i).evaluation().accuracy(), y = g.transfer().get(i).evaluation().accuracy();
+                    if (Double.isFinite(x) && Double.isFinite(y)) {
+                        xs.add(x);
+                        ys.add(y);
+                    }
+                }
+            }
+            if (!xs.isEmpty()) {
+                XYSeries s = chart.addSeries(uniqueName(chart, families.get(f)), xs, ys);
+                s.setMarker(SeriesMarkers.CIRCLE);
+                s.setMarkerColor(PALETTE[f % PALETTE.length]);
+            }
+        }
+        return chart.getSeriesMap().isEmpty() ? Optional.empty() : Optional.of(png(chart));
+    }
+
+    private static List<String> families(List<SeedGroup> groups) {
+        return groups.stream().map(SeedGroup::family).distinct().toList();
     }
 
     private static HeatMapChart heatMap(String title, CkaMatrix cka) {

@@ -45,6 +45,11 @@ public final class SourceRun {
                           TrainOptions options, Path out, boolean resume) {}
 
     public static RunResult run(Request r, PrintStream log) {
+        return run(r, log, Trainer.Listener.NONE);
+    }
+
+    /** As {@link #run(Request, PrintStream)}, telling {@code listener} about each step and checkpoint. */
+    public static RunResult run(Request r, PrintStream log, Trainer.Listener listener) {
         long started = System.nanoTime();
         Dataset train = r.data().open(Split.TRAIN, r.protocol());
         Dataset val = r.data().open(r.data().evalSplit(), r.protocol());
@@ -71,7 +76,7 @@ public final class SourceRun {
         log.printf("train: %s on %s (%d images, %d classes), evaluated on %s (%d images); preprocessing %s%n",
                 Methods.label(adapter), r.data(), train.size(), train.numClasses(), r.data().evalSplit(), val.size(), preprocess);
 
-        Trainer trainer = new Trainer(model, r.options(), r.out(), log);
+        Trainer trainer = new Trainer(model, r.options(), r.out(), log, listener);
         Trainer.Result result = trainer.fit(train, val, transform, transform, r.resume());
         if (result.stopped()) {
             throw new InputException("training was stopped at step " + result.steps() + "; run again with --resume to continue");

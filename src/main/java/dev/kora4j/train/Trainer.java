@@ -40,17 +40,37 @@ public final class Trainer {
     /** The outcome: per-epoch metrics, the final evaluation, and whether the run was stopped early. */
     public record Result(List<EpochMetrics> epochs, Evaluation last, boolean stopped, long steps) {}
 
+    /**
+     * Told about each step and each checkpoint, on the training thread: a scheduler that runs the
+     * trainer (the Spark sweep) stops a cancelled run by throwing from here; the last checkpoint stays.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {};
+
+        /** After optimizer step {@code step} (counted from 1). */
+        default void stepped(long step) {}
+
+        /** After a checkpoint at {@code step} was written whole. */
+        default void checkpointed(long step) {}
+    }
+
     private final PeftModel model;
     private final TrainOptions o;
     private final Path runDir;
     private final PrintStream log;
+    private final Listener listener;
     private volatile boolean stopRequested;
 
     public Trainer(PeftModel model, TrainOptions options, Path runDir, PrintStream log) {
+        this(model, options, runDir, log, Listener.NONE);
+    }
+
+    public Trainer(PeftModel model, TrainOptions options, Path runDir, PrintStream log, Listener listener) {
         this.model = model;
         this.o = options;
         this.runDir = runDir;
         this.log = log;
+        this.listener = listener;
     }
 
     /** Asks the run to save a checkpoint and stop after the current step (Ctrl-C does this). */
@@ -141,6 +161,7 @@ public final class Trainer {
                                 return new Result(history, null, true, step);
                             }
                         }
+                        listener.stepped(step);
                     }
                 }
                 double epochSeconds = seconds + (System.nanoTime() - started) / 1e9;
@@ -192,5 +213,6 @@ public final class Trainer {
             n.put("seconds", e.seconds());
         }
         Checkpoint.save(runDir, trainable, optimizer, p);
+        listener.checkpointed(step);
     }
 }

@@ -34,9 +34,19 @@ import java.util.Map;
 public final class TransferRun {
     private TransferRun() {}
 
-    public record Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out) {}
+    /** With {@code resume}, a head trained part-way in {@code out} continues from its checkpoint. */
+    public record Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out, boolean resume) {
+        public Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out) {
+            this(sourceRun, data, shots, protocol, options, out, false);
+        }
+    }
 
     public static RunResult run(Request r, PrintStream log) {
+        return run(r, log, Trainer.Listener.NONE);
+    }
+
+    /** As {@link #run(Request, PrintStream)}, telling {@code listener} about each step and checkpoint. */
+    public static RunResult run(Request r, PrintStream log, Trainer.Listener listener) {
         long started = System.nanoTime();
         RunSettings source = RunSettings.read(r.sourceRun());
         PeftModel model = Runs.load(r.sourceRun());
@@ -64,8 +74,11 @@ public final class TransferRun {
         } catch (IOException e) {
             throw new InputException(r.out() + ": cannot create the output folder (" + e.getMessage() + ")");
         }
-        Trainer trainer = new Trainer(model, r.options(), r.out(), log);
-        Trainer.Result result = trainer.fit(train.subset(subset), val, transform, transform, false);
+        Trainer trainer = new Trainer(model, r.options(), r.out(), log, listener);
+        Trainer.Result result = trainer.fit(train.subset(subset), val, transform, transform, r.resume());
+        if (result.stopped()) {
+            throw new InputException("the transfer was stopped at step " + result.steps() + "; its checkpoint is kept in " + r.out());
+        }
         Map<String, String> config = new java.util.LinkedHashMap<>();
         config.put("source_run", r.sourceRun().toString());
         config.put("data", r.data().toString());
