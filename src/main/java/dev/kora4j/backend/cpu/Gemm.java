@@ -1,5 +1,7 @@
 package dev.kora4j.backend.cpu;
 
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,11 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   for each k-block of KC:          B packed once into panels of NR columns (KC × NR each)
  *     for each task (a tile of C):   A rows of the tile packed into panels of MR rows (KC × MR)
- *       for each B panel, A panel:   the micro-kernel keeps an MR × NR tile of C in registers
+ *       for each B panel, A panel:   a register tile keeps MR × (1..3 vectors) of C ({@link GemmKernels})
  * </pre>
  *
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
  * transposed operand costs nothing extra: the packing reads it in whichever order it lies.
+ * Thin outputs (n ≤ 24) take dot products instead ({@link GemmThin}).
  * Every element of C sums its k terms in the same order however the tiles are cut, so the
  * result does not depend on the thread count.
  */
@@ -22,7 +25,7 @@ public final class Gemm {
     private static final int L = S.length();
     /** Rows of the register tile. */
     static final int MR = 4;
-    /** Columns of the register tile: three vectors. */
+    /** Columns of the widest register tile: three vectors. */
     static final int NR = 3 * L;
     /** Depth of a k-block: a KC × NR panel of B stays in L1/L2 while A panels stream past it. */
     static final int KC = 256;
@@ -51,9 +54,13 @@ public final class Gemm {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
+                    Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
                 }
             }
+            return;
+        }
+        if (GemmThin.applies(n, k, a)) {
+            GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             return;
         }
         int panels = (n + NR - 1) / NR;
@@ -62,63 +69,76 @@ public final class Gemm {
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
         // read in place instead (packing would cost as much as the products), all but a partial last panel.
         boolean directB = b.colStride() == 1 && m <= MC;
-        float[] packedB = new float[k * panels * NR];
+        boolean partial = n % NR != 0;
+        PackedB pb = new PackedB(k, panels, directB);
+        float[] packedB = Scratch.get().packedB(directB ? (partial ? k * NR : 0) : k * panels * NR);
         if (directB) {
-            if (n % NR != 0) {
-                forEach(parallel, kBlocks, kb -> packB(b, kb, panels - 1, k, n, panels, packedB));
+            if (partial) {
+                forEach(parallel, kBlocks, kb -> packB(b, kb, panels - 1, k, n, packedB, pb.at(kb, panels - 1)));
             }
         } else {
-            forEach(parallel, kBlocks * panels, task -> packB(b, task / panels, task % panels, k, n, panels, packedB));
+            forEach(parallel, kBlocks * panels, task -> {
+                int kb = task / panels, p = task % panels;
+                packB(b, kb, p, k, n, packedB, pb.at(kb, p));
+            });
         }
 
         int rowBlocks = (m + MC - 1) / MC;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
         int panelsPerColBlock = (panels + colBlocks - 1) / colBlocks;
+        // Row-major A is read in place (MR row streams); other layouts are packed into panels of MR rows.
+        boolean directA = a.colStride() == 1;
         forEach(parallel, rowBlocks * colBlocks, task -> {
             int i0 = (task / colBlocks) * MC;
             int rows = Math.min(MC, m - i0);
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
-            // Row-major A is read in place (MR row streams); other layouts, and a last partial
-            // panel of rows, are packed into panels of MR rows, zero-padded.
-            boolean direct = a.colStride() == 1;
-            float[] packedA = new float[KC * (direct ? MR : (rows + MR - 1) / MR * MR)];
-            float[] edge = new float[MR * NR];
+            Scratch scratch = Scratch.get();
+            float[] packedA = directA ? null : scratch.packedA(KC * ((rows + MR - 1) / MR * MR));
+            float[] edge = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
                 int k0 = kb * KC, kc = Math.min(KC, k - k0);
-                if (!direct) {
-                    packA(a, i0, rows, k0, kc, packedA, 0);
-                } else if (rows % MR != 0) {
-                    packA(a, i0 + rows - rows % MR, rows % MR, k0, kc, packedA, 0);
+                if (!directA) {
+                    packA(a, i0, rows, k0, kc, packedA);
                 }
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
                     int j0 = p * NR, cols = Math.min(NR, n - j0);
+                    // an edge panel takes the narrowest tile that covers it (the scalar path: always NR)
+                    int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
                     boolean bInPlace = directB && cols == NR;
                     float[] bData = bInPlace ? b.data() : packedB;
-                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : k0 * panels * NR + p * kc * NR;
+                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : pb.at(kb, p);
                     int bStep = bInPlace ? b.rowStride() : NR;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
-                        int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        float[] aData;
-                        int aAt, aRow, aStep;
-                        if (direct && tileRows == MR) {
-                            aData = a.data();
-                            aAt = a.offset() + (i0 + ir) * a.rowStride() + k0;
-                            aRow = a.rowStride();
+                        int a0, a1, a2, a3, aStep;
+                        if (directA) {
+                            // rows past the end repeat the last one (computed, not stored)
+                            int lda = a.rowStride(), last = tileRows - 1;
+                            a0 = a.offset() + (i0 + ir) * lda + k0;
+                            a1 = a0 + Math.min(1, last) * lda;
+                            a2 = a0 + Math.min(2, last) * lda;
+                            a3 = a0 + Math.min(3, last) * lda;
                             aStep = 1;
                         } else {
-                            aData = packedA;
-                            aAt = direct ? 0 : ir * kc;
-                            aRow = 1;
+                            a0 = ir * kc;
+                            a1 = a0 + 1;
+                            a2 = a0 + 2;
+                            a3 = a0 + 3;
                             aStep = MR;
                         }
-                        if (tileRows == MR && cols == NR) {
-                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add);
+                        float[] aData = directA ? a.data() : packedA;
+                        int cAt = cOffset + (i0 + ir) * ldc + j0;
+                        if (tileRows == MR && cols == nv * L) {
+                            if (!add) {
+                                GemmKernels.zero(c, cAt, ldc, cols);
+                            }
+                            GemmKernels.tile(nv, kc, aData, a0, a1, a2, a3, aStep, bData, bAt, bStep, c, cAt, ldc);
                         } else {
-                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, edge, 0, NR, false);
-                            storeEdge(edge, c, cAt, ldc, tileRows, cols, add);
+                            GemmKernels.loadEdge(c, cAt, ldc, tileRows, cols, add, edge);
+                            GemmKernels.tile(nv, kc, aData, a0, a1, a2, a3, aStep, bData, bAt, bStep, edge, 0, NR);
+                            GemmKernels.storeEdge(edge, c, cAt, ldc, tileRows, cols);
                         }
                     }
                 }
@@ -126,7 +146,15 @@ public final class Gemm {
         });
     }
 
-    private static void forEach(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+    /** Where panel p of k-block kb lies in the packed B buffer (with B in place, only the last panel is packed). */
+    private record PackedB(int k, int panels, boolean onlyLast) {
+        int at(int kb, int p) {
+            int k0 = kb * KC, kc = Math.min(KC, k - k0);
+            return onlyLast ? k0 * NR : k0 * panels * NR + p * kc * NR;
+        }
+    }
+
+    static void forEach(boolean parallel, int tasks, IntConsumer body) {
         if (parallel) {
             Parallel.forEach(tasks, body);
         } else {
@@ -136,127 +164,103 @@ public final class Gemm {
         }
     }
 
-    /** Panel p of k-block kb: for each k in the block, NR consecutive columns of B (zero past n). */
-    private static void packB(Matrix b, int kb, int p, int k, int n, int panels, float[] out) {
+    /** Panel p of k-block kb at out[at..]: for each k in the block, NR consecutive columns of B (zero past n). */
+    private static void packB(Matrix b, int kb, int p, int k, int n, float[] out, int at) {
         int k0 = kb * KC, kc = Math.min(KC, k - k0);
         int j0 = p * NR, cols = Math.min(NR, n - j0);
-        int at = k0 * panels * NR + p * kc * NR;
         float[] src = b.data();
-        if (b.colStride() == 1) {
+        int rs = b.rowStride(), cs = b.colStride();
+        if (cs == 1) {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(src, b.offset() + (k0 + kk) * b.rowStride() + j0, out, at + kk * NR, cols);
+                System.arraycopy(src, b.offset() + (k0 + kk) * rs + j0, out, at + kk * NR, cols);
             }
         } else {
-            for (int j = 0; j < cols; j++) { // column by column: reads along B's contiguous direction
-                int from = b.offset() + (j0 + j) * b.colStride() + k0 * b.rowStride();
+            for (int j = 0; j < cols; j++) { // column by column: reads along a transposed B's contiguous direction
+                int from = b.offset() + (j0 + j) * cs + k0 * rs;
                 for (int kk = 0; kk < kc; kk++) {
-                    out[at + kk * NR + j] = src[from + kk * b.rowStride()];
+                    out[at + kk * NR + j] = src[from + kk * rs];
                 }
+            }
+        }
+        if (cols < NR) {
+            for (int kk = 0; kk < kc; kk++) {
+                Arrays.fill(out, at + kk * NR + cols, at + (kk + 1) * NR, 0f);
             }
         }
     }
 
     /** Rows i0..i0+rows of A over k0..k0+kc, as panels of MR rows: for each k, MR values (zero past the last row). */
-    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out, int outAt) {
+    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out) {
         float[] src = a.data();
-        for (int ir = 0; ir < rows; ir += MR) {
-            int panel = outAt + ir * kc;
-            int tileRows = Math.min(MR, rows - ir);
-            for (int r = 0; r < MR; r++) {
-                if (r >= tileRows) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        out[panel + kk * MR + r] = 0f;
-                    }
-                    continue;
+        int rs = a.rowStride(), cs = a.colStride();
+        int full = rows / MR * MR;
+        if (rs == 1 && Simd.ENABLED) {
+            // A stored transposed: the MR values of a panel at one k are adjacent; copy them as one 4-float vector
+            VectorSpecies<Float> four = FloatVector.SPECIES_128;
+            for (int kk = 0; kk < kc; kk++) {
+                int from = a.offset() + (k0 + kk) * cs + i0;
+                for (int ir = 0; ir < full; ir += MR) {
+                    FloatVector.fromArray(four, src, from + ir).intoArray(out, ir * kc + kk * MR);
                 }
-                int from = a.offset() + (i0 + ir + r) * a.rowStride() + k0 * a.colStride();
-                for (int kk = 0; kk < kc; kk++) {
-                    out[panel + kk * MR + r] = src[from + kk * a.colStride()];
+            }
+        } else {
+            for (int ir = 0; ir < full; ir += MR) {
+                for (int r = 0; r < MR; r++) {
+                    int from = a.offset() + (i0 + ir + r) * rs + k0 * cs, to = ir * kc + r;
+                    for (int kk = 0; kk < kc; kk++) {
+                        out[to + kk * MR] = src[from + kk * cs];
+                    }
                 }
             }
         }
-    }
-
-    /** Adds (or writes) the valid rows × cols corner of a full MR × NR tile into C. */
-    private static void storeEdge(float[] tile, float[] c, int cAt, int ldc, int rows, int cols, boolean add) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                c[cAt + r * ldc + j] = add ? c[cAt + r * ldc + j] + tile[r * NR + j] : tile[r * NR + j];
+        if (full < rows) { // the last, partial panel
+            for (int r = 0; r < MR; r++) {
+                int from = a.offset() + (i0 + full + r) * rs + k0 * cs, to = full * kc + r;
+                for (int kk = 0; kk < kc; kk++) {
+                    out[to + kk * MR] = full + r < rows ? src[from + kk * cs] : 0f;
+                }
             }
         }
     }
 
     /**
-     * The MR × NR register tile: C[0..MR, 0..NR) (+)= A · Bpanel over kc steps, where A's row r at
-     * step p is a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; row-major A: aRow lda, aStep 1)
-     * and B's NR columns at step p start at b[bi + p·bStep] (packed: bStep NR; row-major B: ldb).
+     * Per-thread buffers, kept between calls: a training step runs thousands of products, and a fresh
+     * packing buffer per call was most of the allocation. A call's packed B lives in the caller's
+     * buffer and is read by the pool's tasks; each task packs A into its own thread's buffer. Buffers
+     * past {@link #KEEP} floats are used once and not kept.
      */
-    private static void kernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
-                               float[] c, int ci, int ldc, boolean add) {
-        if (!Simd.ENABLED) {
-            scalarKernel(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc, add);
-            return;
-        }
-        int a1 = aRow, a2 = 2 * aRow, a3 = 3 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1v = FloatVector.broadcast(S, a[ai + a1]);
-            c10 = a1v.fma(b0, c10);
-            c11 = a1v.fma(b1, c11);
-            c12 = a1v.fma(b2, c12);
-            FloatVector a2v = FloatVector.broadcast(S, a[ai + a2]);
-            c20 = a2v.fma(b0, c20);
-            c21 = a2v.fma(b1, c21);
-            c22 = a2v.fma(b2, c22);
-            FloatVector a3v = FloatVector.broadcast(S, a[ai + a3]);
-            c30 = a3v.fma(b0, c30);
-            c31 = a3v.fma(b1, c31);
-            c32 = a3v.fma(b2, c32);
-        }
-        storeRow(c, ci, c00, c01, c02, add);
-        storeRow(c, ci + ldc, c10, c11, c12, add);
-        storeRow(c, ci + 2 * ldc, c20, c21, c22, add);
-        storeRow(c, ci + 3 * ldc, c30, c31, c32, add);
-    }
+    static final class Scratch {
+        private static final int KEEP = 1 << 24;
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        private float[] packedB = new float[0];
+        private float[] packedA = new float[0];
+        private final float[] tile = new float[MR * NR];
 
-    private static void storeRow(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
-            v2 = v2.add(FloatVector.fromArray(S, c, at + 2 * L));
+        static Scratch get() {
+            return LOCAL.get();
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
-        v2.intoArray(c, at + 2 * L);
-    }
 
-    /** The same tile with scalar fma in the same order (for JVMs that do not compile the Vector API). */
-    private static void scalarKernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
-                                     float[] c, int ci, int ldc, boolean add) {
-        float[] acc = new float[MR * NR];
-        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
-            for (int r = 0; r < MR; r++) {
-                float av = a[ai + r * aRow];
-                for (int j = 0; j < NR; j++) {
-                    acc[r * NR + j] = Math.fma(av, b[bi + j], acc[r * NR + j]);
-                }
+        float[] packedB(int size) {
+            if (packedB.length >= size) {
+                return packedB;
             }
+            float[] fresh = new float[size];
+            if (size <= KEEP) {
+                packedB = fresh;
+            }
+            return fresh;
         }
-        for (int r = 0; r < MR; r++) {
-            for (int j = 0; j < NR; j++) {
-                int at = ci + r * ldc + j;
-                c[at] = add ? c[at] + acc[r * NR + j] : acc[r * NR + j];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
             }
+            return packedA;
+        }
+
+        /** An MR × NR tile: edge tiles of the vector kernels, the folds of a thin block. */
+        float[] tile() {
+            return tile;
         }
     }
 }
