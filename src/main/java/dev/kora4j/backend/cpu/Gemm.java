@@ -63,30 +63,26 @@ public final class Gemm {
             GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             return;
         }
-        int panels = (n + NR - 1) / NR;
+        Panels pn = Panels.of(n, k);
+        int panels = pn.count();
         int kBlocks = (k + KC - 1) / KC;
         int threads = parallel ? Parallel.threads() : 1;
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
-        // read in place instead (packing would cost as much as the products), all but a partial last panel.
+        // read in place instead (packing would cost as much as the products), all but partial panels.
         boolean directB = b.colStride() == 1 && m <= MC;
-        boolean partial = n % NR != 0;
-        PackedB pb = new PackedB(k, panels, directB);
-        float[] packedB = Scratch.get().packedB(directB ? (partial ? k * NR : 0) : k * panels * NR);
-        if (directB) {
-            if (partial) {
-                forEach(parallel, kBlocks, kb -> packB(b, kb, panels - 1, k, n, packedB, pb.at(kb, panels - 1)));
+        boolean anyPacked = !directB || pn.cols(panels - 1) < NR;
+        float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * NR : 0);
+        forEach(parallel, kBlocks * panels, task -> {
+            int kb = task / panels, p = task % panels;
+            if (!directB || pn.cols(p) < NR) {
+                packB(b, kb, pn.start(p), pn.cols(p), k, packedB, pn.packedAt(kb, p));
             }
-        } else {
-            forEach(parallel, kBlocks * panels, task -> {
-                int kb = task / panels, p = task % panels;
-                packB(b, kb, p, k, n, packedB, pb.at(kb, p));
-            });
-        }
+        });
 
         int rowBlocks = (m + MC - 1) / MC;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
         int panelsPerColBlock = (panels + colBlocks - 1) / colBlocks;
-        // Row-major A is read in place (MR row streams); other layouts are packed into panels of MR rows.
+        // other layouts of A are packed into panels of MR rows
         boolean directA = a.colStride() == 1;
         forEach(parallel, rowBlocks * colBlocks, task -> {
             int i0 = (task / colBlocks) * MC;
@@ -94,50 +90,39 @@ public final class Gemm {
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
             Scratch scratch = Scratch.get();
-            float[] packedA = directA ? null : scratch.packedA(KC * ((rows + MR - 1) / MR * MR));
+            // row-major A is read in place (MR row streams) but for a last partial panel of rows
+            int packedRows = !directA ? rows : rows % MR;
+            int packedFrom = rows - packedRows;
+            float[] packedA = scratch.packedA(KC * ((packedRows + MR - 1) / MR * MR));
             float[] edge = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
                 int k0 = kb * KC, kc = Math.min(KC, k - k0);
-                if (!directA) {
-                    packA(a, i0, rows, k0, kc, packedA);
+                if (packedRows > 0) {
+                    packA(a, i0 + packedFrom, packedRows, k0, kc, packedA);
                 }
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
-                    int j0 = p * NR, cols = Math.min(NR, n - j0);
+                    int j0 = pn.start(p), cols = pn.cols(p);
                     // an edge panel takes the narrowest tile that covers it (the scalar path: always NR)
                     int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
                     boolean bInPlace = directB && cols == NR;
                     float[] bData = bInPlace ? b.data() : packedB;
-                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : pb.at(kb, p);
+                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : pn.packedAt(kb, p);
                     int bStep = bInPlace ? b.rowStride() : NR;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
-                        int a0, a1, a2, a3, aStep;
-                        if (directA) {
-                            // rows past the end repeat the last one (computed, not stored)
-                            int lda = a.rowStride(), last = tileRows - 1;
-                            a0 = a.offset() + (i0 + ir) * lda + k0;
-                            a1 = a0 + Math.min(1, last) * lda;
-                            a2 = a0 + Math.min(2, last) * lda;
-                            a3 = a0 + Math.min(3, last) * lda;
-                            aStep = 1;
-                        } else {
-                            a0 = ir * kc;
-                            a1 = a0 + 1;
-                            a2 = a0 + 2;
-                            a3 = a0 + 3;
-                            aStep = MR;
-                        }
-                        float[] aData = directA ? a.data() : packedA;
+                        boolean inPlace = ir < packedFrom;
+                        float[] aData = inPlace ? a.data() : packedA;
+                        int aAt = inPlace ? a.offset() + (i0 + ir) * a.rowStride() + k0 : (ir - packedFrom) * kc;
+                        int aRow = inPlace ? a.rowStride() : 1;
+                        int aStep = inPlace ? 1 : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
                         if (tileRows == MR && cols == nv * L) {
-                            if (!add) {
-                                GemmKernels.zero(c, cAt, ldc, cols);
-                            }
-                            GemmKernels.tile(nv, kc, aData, a0, a1, a2, a3, aStep, bData, bAt, bStep, c, cAt, ldc);
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep,
+                                    add ? c : GemmKernels.ZEROS, add ? cAt : 0, add ? ldc : 0, c, cAt, ldc);
                         } else {
                             GemmKernels.loadEdge(c, cAt, ldc, tileRows, cols, add, edge);
-                            GemmKernels.tile(nv, kc, aData, a0, a1, a2, a3, aStep, bData, bAt, bStep, edge, 0, NR);
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, edge, 0, NR, edge, 0, NR);
                             GemmKernels.storeEdge(edge, c, cAt, ldc, tileRows, cols);
                         }
                     }
@@ -146,11 +131,23 @@ public final class Gemm {
         });
     }
 
-    /** Where panel p of k-block kb lies in the packed B buffer (with B in place, only the last panel is packed). */
-    private record PackedB(int k, int panels, boolean onlyLast) {
-        int at(int kb, int p) {
+    /** B's columns in panels of NR (the last one may be narrower); packed, panel p of k-block kb is kc × NR floats. */
+    private record Panels(int n, int k, int count) {
+        static Panels of(int n, int k) {
+            return new Panels(n, k, (n + NR - 1) / NR);
+        }
+
+        int start(int p) {
+            return p * NR;
+        }
+
+        int cols(int p) {
+            return Math.min(NR, n - p * NR);
+        }
+
+        int packedAt(int kb, int p) {
             int k0 = kb * KC, kc = Math.min(KC, k - k0);
-            return onlyLast ? k0 * NR : k0 * panels * NR + p * kc * NR;
+            return k0 * count * NR + p * kc * NR;
         }
     }
 
@@ -164,10 +161,9 @@ public final class Gemm {
         }
     }
 
-    /** Panel p of k-block kb at out[at..]: for each k in the block, NR consecutive columns of B (zero past n). */
-    private static void packB(Matrix b, int kb, int p, int k, int n, float[] out, int at) {
+    /** Columns j0..j0+cols of k-block kb at out[at..]: for each k in the block, NR floats (zero past cols). */
+    private static void packB(Matrix b, int kb, int j0, int cols, int k, float[] out, int at) {
         int k0 = kb * KC, kc = Math.min(KC, k - k0);
-        int j0 = p * NR, cols = Math.min(NR, n - j0);
         float[] src = b.data();
         int rs = b.rowStride(), cs = b.colStride();
         if (cs == 1) {
