@@ -2,21 +2,21 @@ package dev.kora4j.backend.cpu;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * C = A·B (or C += A·B) in F32, packed GotoBLAS-style:
+ * C = A·B (or C += A·B) in F32, GotoBLAS-style:
  *
  * <pre>
  *   for each k-block of KC:          B packed once into panels of NR columns (KC × NR each)
- *     for each task (a tile of C):   A rows of the tile packed into panels of MR rows (KC × MR)
+ *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
  *       for each B panel, A panel:   a register tile keeps MR × (1..3 vectors) of C ({@link GemmKernels})
  * </pre>
  *
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
- * transposed operand costs nothing extra: the packing reads it in whichever order it lies.
- * Thin outputs (n ≤ 24) take dot products instead ({@link GemmThin}).
+ * transposed operand costs no copy: A is read along whichever dimension is contiguous, B's packing
+ * reads it in whichever order it lies (a row-major B is read in place when one row block uses it).
+ * Outputs narrower than a vector (LoRA's rank 8) take dot products instead ({@link GemmThin}).
  * Every element of C sums its k terms in the same order however the tiles are cut, so the
  * result does not depend on the thread count.
  */
@@ -82,15 +82,16 @@ public final class Gemm {
         int rowBlocks = (m + MC - 1) / MC;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
         int panelsPerColBlock = (panels + colBlocks - 1) / colBlocks;
-        // other layouts of A are packed into panels of MR rows
-        boolean directA = a.colStride() == 1;
+        // A with unit stride along either dimension is read in place: row-major as MR row streams, stored
+        // transposed as one stream of MR adjacent floats per k (no packing: it cost a third of dW = gᵀ·x)
+        boolean directA = a.colStride() == 1 || a.rowStride() == 1;
         forEach(parallel, rowBlocks * colBlocks, task -> {
             int i0 = (task / colBlocks) * MC;
             int rows = Math.min(MC, m - i0);
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
             Scratch scratch = Scratch.get();
-            // row-major A is read in place (MR row streams) but for a last partial panel of rows
+            // other layouts, and a last partial panel of rows, are packed into panels of MR rows
             int packedRows = !directA ? rows : rows % MR;
             int packedFrom = rows - packedRows;
             float[] packedA = scratch.packedA(KC * ((packedRows + MR - 1) / MR * MR));
@@ -113,9 +114,9 @@ public final class Gemm {
                         int tileRows = Math.min(MR, rows - ir);
                         boolean inPlace = ir < packedFrom;
                         float[] aData = inPlace ? a.data() : packedA;
-                        int aAt = inPlace ? a.offset() + (i0 + ir) * a.rowStride() + k0 : (ir - packedFrom) * kc;
+                        int aAt = inPlace ? a.offset() + (i0 + ir) * a.rowStride() + k0 * a.colStride() : (ir - packedFrom) * kc;
                         int aRow = inPlace ? a.rowStride() : 1;
-                        int aStep = inPlace ? 1 : MR;
+                        int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
                         if (tileRows == MR && cols == nv * L) {
                             GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep,
@@ -189,31 +190,11 @@ public final class Gemm {
     private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out) {
         float[] src = a.data();
         int rs = a.rowStride(), cs = a.colStride();
-        int full = rows / MR * MR;
-        if (rs == 1 && Simd.ENABLED) {
-            // A stored transposed: the MR values of a panel at one k are adjacent; copy them as one 4-float vector
-            VectorSpecies<Float> four = FloatVector.SPECIES_128;
-            for (int kk = 0; kk < kc; kk++) {
-                int from = a.offset() + (k0 + kk) * cs + i0;
-                for (int ir = 0; ir < full; ir += MR) {
-                    FloatVector.fromArray(four, src, from + ir).intoArray(out, ir * kc + kk * MR);
-                }
-            }
-        } else {
-            for (int ir = 0; ir < full; ir += MR) {
-                for (int r = 0; r < MR; r++) {
-                    int from = a.offset() + (i0 + ir + r) * rs + k0 * cs, to = ir * kc + r;
-                    for (int kk = 0; kk < kc; kk++) {
-                        out[to + kk * MR] = src[from + kk * cs];
-                    }
-                }
-            }
-        }
-        if (full < rows) { // the last, partial panel
+        for (int ir = 0; ir < rows; ir += MR) {
             for (int r = 0; r < MR; r++) {
-                int from = a.offset() + (i0 + full + r) * rs + k0 * cs, to = full * kc + r;
+                int from = a.offset() + (i0 + ir + r) * rs + k0 * cs, to = ir * kc + r;
                 for (int kk = 0; kk < kc; kk++) {
-                    out[to + kk * MR] = full + r < rows ? src[from + kk * cs] : 0f;
+                    out[to + kk * MR] = ir + r < rows ? src[from + kk * cs] : 0f;
                 }
             }
         }
