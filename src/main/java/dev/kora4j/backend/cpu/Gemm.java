@@ -29,7 +29,8 @@ public final class Gemm {
     static final int NR = 3 * L;
     /**
      * Depth of a k-block: a KC × NR panel of B (24 KB with AVX-512) stays in L1 while A's rows stream
-     * past it. 256 (48 KB, all of a 48 KB L1) measured 8-20% slower once k reaches 576.
+     * past it. Blocks of 256 (48 KB, all of a 48 KB L1) measured 8-20% slower once k reaches 576, but
+     * a k of up to 2·KC is one block: at k = 192 that was 8% faster than two (C is loaded and stored once).
      */
     static final int KC = 128;
     /** Rows of C per task: a KC × MC block of A stays in L2. */
@@ -66,19 +67,19 @@ public final class Gemm {
             GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             return;
         }
-        Panels pn = Panels.of(n, k);
-        int panels = pn.count();
-        int kBlocks = (k + KC - 1) / KC;
+        Blocks bl = Blocks.of(n, k);
+        int panels = bl.panels();
+        int kBlocks = bl.kBlocks();
         int threads = parallel ? Parallel.threads() : 1;
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
         // read in place instead (packing would cost as much as the products), all but partial panels.
         boolean directB = b.colStride() == 1 && m <= MC;
-        boolean anyPacked = !directB || pn.cols(panels - 1) < NR;
+        boolean anyPacked = !directB || bl.cols(panels - 1) < NR;
         float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * NR : 0);
         forEach(parallel, kBlocks * panels, task -> {
             int kb = task / panels, p = task % panels;
-            if (!directB || pn.cols(p) < NR) {
-                packB(b, kb, pn.start(p), pn.cols(p), k, packedB, pn.packedAt(kb, p));
+            if (!directB || bl.cols(p) < NR) {
+                packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), packedB, bl.packedAt(kb, p));
             }
         });
 
@@ -97,21 +98,21 @@ public final class Gemm {
             // other layouts, and a last partial panel of rows, are packed into panels of MR rows
             int packedRows = !directA ? rows : rows % MR;
             int packedFrom = rows - packedRows;
-            float[] packedA = scratch.packedA(KC * ((packedRows + MR - 1) / MR * MR));
-            float[] edge = scratch.tile();
+            float[] packedA = scratch.packedA(bl.kc() * ((packedRows + MR - 1) / MR * MR));
+            float[] tile = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
-                int k0 = kb * KC, kc = Math.min(KC, k - k0);
+                int k0 = kb * bl.kc(), kc = bl.depth(kb);
                 if (packedRows > 0) {
                     packA(a, i0 + packedFrom, packedRows, k0, kc, packedA);
                 }
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
-                    int j0 = pn.start(p), cols = pn.cols(p);
+                    int j0 = bl.start(p), cols = bl.cols(p);
                     // an edge panel takes the narrowest tile that covers it (the scalar path: always NR)
                     int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
                     boolean bInPlace = directB && cols == NR;
                     float[] bData = bInPlace ? b.data() : packedB;
-                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : pn.packedAt(kb, p);
+                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : bl.packedAt(kb, p);
                     int bStep = bInPlace ? b.rowStride() : NR;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
@@ -121,13 +122,14 @@ public final class Gemm {
                         int aRow = inPlace ? a.rowStride() : 1;
                         int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        if (tileRows == MR && cols == nv * L) {
-                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep,
-                                    add ? c : GemmKernels.ZEROS, add ? cAt : 0, add ? ldc : 0, c, cAt, ldc);
+                        boolean full = tileRows == MR && cols == nv * L;
+                        if (full && !add) {
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
+                        } else if (full && nv == 3 && Simd.ENABLED) {
+                            GemmKernels.tile3Add(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
                         } else {
-                            GemmKernels.loadEdge(c, cAt, ldc, tileRows, cols, add, edge);
-                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, edge, 0, NR, edge, 0, NR);
-                            GemmKernels.storeEdge(edge, c, cAt, ldc, tileRows, cols);
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, tile, 0, NR);
+                            GemmKernels.flush(tile, c, cAt, ldc, tileRows, cols, add);
                         }
                     }
                 }
@@ -135,10 +137,11 @@ public final class Gemm {
         });
     }
 
-    /** B's columns in panels of NR (the last one may be narrower); packed, panel p of k-block kb is kc × NR floats. */
-    private record Panels(int n, int k, int count) {
-        static Panels of(int n, int k) {
-            return new Panels(n, k, (n + NR - 1) / NR);
+    /** B's columns in panels of NR (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × NR floats. */
+    private record Blocks(int n, int k, int panels, int kc, int kBlocks) {
+        static Blocks of(int n, int k) {
+            int kc = k <= 2 * KC ? k : KC;
+            return new Blocks(n, k, (n + NR - 1) / NR, kc, (k + kc - 1) / kc);
         }
 
         int start(int p) {
@@ -149,9 +152,13 @@ public final class Gemm {
             return Math.min(NR, n - p * NR);
         }
 
+        /** The depth of k-block kb (the last may be shorter). */
+        int depth(int kb) {
+            return Math.min(kc, k - kb * kc);
+        }
+
         int packedAt(int kb, int p) {
-            int k0 = kb * KC, kc = Math.min(KC, k - k0);
-            return k0 * count * NR + p * kc * NR;
+            return kb * kc * panels * NR + p * depth(kb) * NR;
         }
     }
 
@@ -165,9 +172,8 @@ public final class Gemm {
         }
     }
 
-    /** Columns j0..j0+cols of k-block kb at out[at..]: for each k in the block, NR floats (zero past cols). */
-    private static void packB(Matrix b, int kb, int j0, int cols, int k, float[] out, int at) {
-        int k0 = kb * KC, kc = Math.min(KC, k - k0);
+    /** Columns j0..j0+cols of B's rows k0..k0+kc at out[at..]: for each k, NR floats (zero past cols). */
+    private static void packB(Matrix b, int k0, int kc, int j0, int cols, float[] out, int at) {
         float[] src = b.data();
         int rs = b.rowStride(), cs = b.colStride();
         if (cs == 1) {
@@ -238,7 +244,7 @@ public final class Gemm {
             return packedA;
         }
 
-        /** An MR × NR tile: edge tiles of the vector kernels, the folds of a thin block. */
+        /** An MR × NR tile: a register tile's way into C when it adds or masks, the folds of a thin block. */
         float[] tile() {
             return tile;
         }
