@@ -85,7 +85,7 @@ final class GemmKernels {
      * updates) through the buffer tile cost nearly half the time.
      */
     static void tile3Add(int kc, float[] a, int ai, int aRow, int aStep,
-                              float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
+                         float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         FloatVector c00 = load(c, ci), c01 = load(c, ci + L), c02 = load(c, ci + 2 * L);
         FloatVector c10 = load(c, r1), c11 = load(c, r1 + L), c12 = load(c, r1 + 2 * L);
