@@ -1,19 +1,22 @@
 package dev.kora4j.backend.cpu;
 
-import jdk.incubator.vector.FloatVector;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * C = A·B (or C += A·B) in F32, packed GotoBLAS-style:
+ * C = A·B (or C += A·B) in F32, GotoBLAS-style:
  *
  * <pre>
  *   for each k-block of KC:          B packed once into panels of NR columns (KC × NR each)
- *     for each task (a tile of C):   A rows of the tile packed into panels of MR rows (KC × MR)
- *       for each B panel, A panel:   the micro-kernel keeps an MR × NR tile of C in registers
+ *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
+ *       for each B panel, A panel:   a register tile keeps MR × (1..3 vectors) of C ({@link GemmKernels})
  * </pre>
  *
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
- * transposed operand costs nothing extra: the packing reads it in whichever order it lies.
+ * transposed operand costs no copy: A is read along whichever dimension is contiguous, B's packing
+ * reads it in whichever order it lies (a row-major B is read in place when one row block uses it).
+ * Outputs narrower than a vector (LoRA's rank 8) take dot products instead ({@link GemmThin}).
  * Every element of C sums its k terms in the same order however the tiles are cut, so the
  * result does not depend on the thread count.
  */
@@ -22,11 +25,15 @@ public final class Gemm {
     private static final int L = S.length();
     /** Rows of the register tile. */
     static final int MR = 4;
-    /** Columns of the register tile: three vectors. */
+    /** Columns of the widest register tile: three vectors. */
     static final int NR = 3 * L;
-    /** Depth of a k-block: a KC × NR panel of B stays in L1/L2 while A panels stream past it. */
-    static final int KC = 256;
-    /** Rows of C per task: a KC × MC block of packed A stays in L2. */
+    /**
+     * Depth of a k-block: a KC × NR panel of B (24 KB with AVX-512) stays in L1 while A's rows stream
+     * past it. Blocks of 256 (48 KB, all of a 48 KB L1) measured 8-20% slower once k reaches 576, but
+     * a k of up to 2·KC is one block: at k = 192 that was 8% faster than two (C is loaded and stored once).
+     */
+    static final int KC = 128;
+    /** Rows of C per task: a KC × MC block of A stays in L2. */
     static final int MC = 128;
 
     private Gemm() {}
@@ -51,74 +58,78 @@ public final class Gemm {
         if (k == 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
+                    Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
                 }
             }
             return;
         }
-        int panels = (n + NR - 1) / NR;
-        int kBlocks = (k + KC - 1) / KC;
+        if (GemmThin.applies(n, k, a)) {
+            GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
+            return;
+        }
+        Blocks bl = Blocks.of(n, k);
+        int panels = bl.panels();
+        int kBlocks = bl.kBlocks();
         int threads = parallel ? Parallel.threads() : 1;
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
-        // read in place instead (packing would cost as much as the products), all but a partial last panel.
+        // read in place instead (packing would cost as much as the products), all but partial panels.
         boolean directB = b.colStride() == 1 && m <= MC;
-        float[] packedB = new float[k * panels * NR];
-        if (directB) {
-            if (n % NR != 0) {
-                forEach(parallel, kBlocks, kb -> packB(b, kb, panels - 1, k, n, panels, packedB));
+        boolean anyPacked = !directB || bl.cols(panels - 1) < NR;
+        float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * NR : 0);
+        forEach(parallel, kBlocks * panels, task -> {
+            int kb = task / panels, p = task % panels;
+            if (!directB || bl.cols(p) < NR) {
+                packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), packedB, bl.packedAt(kb, p));
             }
-        } else {
-            forEach(parallel, kBlocks * panels, task -> packB(b, task / panels, task % panels, k, n, panels, packedB));
-        }
+        });
 
         int rowBlocks = (m + MC - 1) / MC;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
         int panelsPerColBlock = (panels + colBlocks - 1) / colBlocks;
+        // A with unit stride along either dimension is read in place: row-major as MR row streams, stored
+        // transposed as one stream of MR adjacent floats per k (no packing: it cost a third of dW = gᵀ·x)
+        boolean directA = a.colStride() == 1 || a.rowStride() == 1;
         forEach(parallel, rowBlocks * colBlocks, task -> {
             int i0 = (task / colBlocks) * MC;
             int rows = Math.min(MC, m - i0);
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
-            // Row-major A is read in place (MR row streams); other layouts, and a last partial
-            // panel of rows, are packed into panels of MR rows, zero-padded.
-            boolean direct = a.colStride() == 1;
-            float[] packedA = new float[KC * (direct ? MR : (rows + MR - 1) / MR * MR)];
-            float[] edge = new float[MR * NR];
+            Scratch scratch = Scratch.get();
+            // other layouts, and a last partial panel of rows, are packed into panels of MR rows
+            int packedRows = !directA ? rows : rows % MR;
+            int packedFrom = rows - packedRows;
+            float[] packedA = scratch.packedA(bl.kc() * ((packedRows + MR - 1) / MR * MR));
+            float[] tile = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
-                int k0 = kb * KC, kc = Math.min(KC, k - k0);
-                if (!direct) {
-                    packA(a, i0, rows, k0, kc, packedA, 0);
-                } else if (rows % MR != 0) {
-                    packA(a, i0 + rows - rows % MR, rows % MR, k0, kc, packedA, 0);
+                int k0 = kb * bl.kc(), kc = bl.depth(kb);
+                if (packedRows > 0) {
+                    packA(a, i0 + packedFrom, packedRows, k0, kc, packedA);
                 }
                 boolean add = accumulate || kb > 0;
                 for (int p = p0; p < p1; p++) {
-                    int j0 = p * NR, cols = Math.min(NR, n - j0);
+                    int j0 = bl.start(p), cols = bl.cols(p);
+                    // an edge panel takes the narrowest tile that covers it (the scalar path: always NR)
+                    int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
                     boolean bInPlace = directB && cols == NR;
                     float[] bData = bInPlace ? b.data() : packedB;
-                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : k0 * panels * NR + p * kc * NR;
+                    int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : bl.packedAt(kb, p);
                     int bStep = bInPlace ? b.rowStride() : NR;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
+                        boolean inPlace = ir < packedFrom;
+                        float[] aData = inPlace ? a.data() : packedA;
+                        int aAt = inPlace ? a.offset() + (i0 + ir) * a.rowStride() + k0 * a.colStride() : (ir - packedFrom) * kc;
+                        int aRow = inPlace ? a.rowStride() : 1;
+                        int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        float[] aData;
-                        int aAt, aRow, aStep;
-                        if (direct && tileRows == MR) {
-                            aData = a.data();
-                            aAt = a.offset() + (i0 + ir) * a.rowStride() + k0;
-                            aRow = a.rowStride();
-                            aStep = 1;
+                        boolean full = tileRows == MR && cols == nv * L;
+                        if (full && !add) {
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
+                        } else if (full && nv == 3 && Simd.ENABLED) {
+                            GemmKernels.tile3Add(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
                         } else {
-                            aData = packedA;
-                            aAt = direct ? 0 : ir * kc;
-                            aRow = 1;
-                            aStep = MR;
-                        }
-                        if (tileRows == MR && cols == NR) {
-                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add);
-                        } else {
-                            kernel(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, edge, 0, NR, false);
-                            storeEdge(edge, c, cAt, ldc, tileRows, cols, add);
+                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, tile, 0, NR);
+                            GemmKernels.flush(tile, c, cAt, ldc, tileRows, cols, add);
                         }
                     }
                 }
@@ -126,7 +137,32 @@ public final class Gemm {
         });
     }
 
-    private static void forEach(boolean parallel, int tasks, java.util.function.IntConsumer body) {
+    /** B's columns in panels of NR (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × NR floats. */
+    private record Blocks(int n, int k, int panels, int kc, int kBlocks) {
+        static Blocks of(int n, int k) {
+            int kc = k <= 2 * KC ? k : KC;
+            return new Blocks(n, k, (n + NR - 1) / NR, kc, (k + kc - 1) / kc);
+        }
+
+        int start(int p) {
+            return p * NR;
+        }
+
+        int cols(int p) {
+            return Math.min(NR, n - p * NR);
+        }
+
+        /** The depth of k-block kb (the last may be shorter). */
+        int depth(int kb) {
+            return Math.min(kc, k - kb * kc);
+        }
+
+        int packedAt(int kb, int p) {
+            return kb * kc * panels * NR + p * depth(kb) * NR;
+        }
+    }
+
+    static void forEach(boolean parallel, int tasks, IntConsumer body) {
         if (parallel) {
             Parallel.forEach(tasks, body);
         } else {
@@ -136,127 +172,81 @@ public final class Gemm {
         }
     }
 
-    /** Panel p of k-block kb: for each k in the block, NR consecutive columns of B (zero past n). */
-    private static void packB(Matrix b, int kb, int p, int k, int n, int panels, float[] out) {
-        int k0 = kb * KC, kc = Math.min(KC, k - k0);
-        int j0 = p * NR, cols = Math.min(NR, n - j0);
-        int at = k0 * panels * NR + p * kc * NR;
+    /** Columns j0..j0+cols of B's rows k0..k0+kc at out[at..]: for each k, NR floats (zero past cols). */
+    private static void packB(Matrix b, int k0, int kc, int j0, int cols, float[] out, int at) {
         float[] src = b.data();
-        if (b.colStride() == 1) {
+        int rs = b.rowStride(), cs = b.colStride();
+        if (cs == 1) {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(src, b.offset() + (k0 + kk) * b.rowStride() + j0, out, at + kk * NR, cols);
+                System.arraycopy(src, b.offset() + (k0 + kk) * rs + j0, out, at + kk * NR, cols);
             }
         } else {
-            for (int j = 0; j < cols; j++) { // column by column: reads along B's contiguous direction
-                int from = b.offset() + (j0 + j) * b.colStride() + k0 * b.rowStride();
+            for (int j = 0; j < cols; j++) { // column by column: reads along a transposed B's contiguous direction
+                int from = b.offset() + (j0 + j) * cs + k0 * rs;
                 for (int kk = 0; kk < kc; kk++) {
-                    out[at + kk * NR + j] = src[from + kk * b.rowStride()];
+                    out[at + kk * NR + j] = src[from + kk * rs];
                 }
+            }
+        }
+        if (cols < NR) {
+            for (int kk = 0; kk < kc; kk++) {
+                Arrays.fill(out, at + kk * NR + cols, at + (kk + 1) * NR, 0f);
             }
         }
     }
 
     /** Rows i0..i0+rows of A over k0..k0+kc, as panels of MR rows: for each k, MR values (zero past the last row). */
-    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out, int outAt) {
+    private static void packA(Matrix a, int i0, int rows, int k0, int kc, float[] out) {
         float[] src = a.data();
+        int rs = a.rowStride(), cs = a.colStride();
         for (int ir = 0; ir < rows; ir += MR) {
-            int panel = outAt + ir * kc;
-            int tileRows = Math.min(MR, rows - ir);
             for (int r = 0; r < MR; r++) {
-                if (r >= tileRows) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        out[panel + kk * MR + r] = 0f;
-                    }
-                    continue;
-                }
-                int from = a.offset() + (i0 + ir + r) * a.rowStride() + k0 * a.colStride();
+                int from = a.offset() + (i0 + ir + r) * rs + k0 * cs, to = ir * kc + r;
                 for (int kk = 0; kk < kc; kk++) {
-                    out[panel + kk * MR + r] = src[from + kk * a.colStride()];
+                    out[to + kk * MR] = ir + r < rows ? src[from + kk * cs] : 0f;
                 }
-            }
-        }
-    }
-
-    /** Adds (or writes) the valid rows × cols corner of a full MR × NR tile into C. */
-    private static void storeEdge(float[] tile, float[] c, int cAt, int ldc, int rows, int cols, boolean add) {
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                c[cAt + r * ldc + j] = add ? c[cAt + r * ldc + j] + tile[r * NR + j] : tile[r * NR + j];
             }
         }
     }
 
     /**
-     * The MR × NR register tile: C[0..MR, 0..NR) (+)= A · Bpanel over kc steps, where A's row r at
-     * step p is a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; row-major A: aRow lda, aStep 1)
-     * and B's NR columns at step p start at b[bi + p·bStep] (packed: bStep NR; row-major B: ldb).
+     * Per-thread buffers, kept between calls: a training step runs thousands of products, and a fresh
+     * packing buffer per call was most of the allocation. A call's packed B lives in the caller's
+     * buffer and is read by the pool's tasks; each task packs A into its own thread's buffer. Buffers
+     * past {@link #KEEP} floats are used once and not kept.
      */
-    private static void kernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
-                               float[] c, int ci, int ldc, boolean add) {
-        if (!Simd.ENABLED) {
-            scalarKernel(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc, add);
-            return;
-        }
-        int a1 = aRow, a2 = 2 * aRow, a3 = 3 * aRow;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1v = FloatVector.broadcast(S, a[ai + a1]);
-            c10 = a1v.fma(b0, c10);
-            c11 = a1v.fma(b1, c11);
-            c12 = a1v.fma(b2, c12);
-            FloatVector a2v = FloatVector.broadcast(S, a[ai + a2]);
-            c20 = a2v.fma(b0, c20);
-            c21 = a2v.fma(b1, c21);
-            c22 = a2v.fma(b2, c22);
-            FloatVector a3v = FloatVector.broadcast(S, a[ai + a3]);
-            c30 = a3v.fma(b0, c30);
-            c31 = a3v.fma(b1, c31);
-            c32 = a3v.fma(b2, c32);
-        }
-        storeRow(c, ci, c00, c01, c02, add);
-        storeRow(c, ci + ldc, c10, c11, c12, add);
-        storeRow(c, ci + 2 * ldc, c20, c21, c22, add);
-        storeRow(c, ci + 3 * ldc, c30, c31, c32, add);
-    }
+    static final class Scratch {
+        private static final int KEEP = 1 << 24;
+        private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+        private float[] packedB = new float[0];
+        private float[] packedA = new float[0];
+        private final float[] tile = new float[MR * NR];
 
-    private static void storeRow(float[] c, int at, FloatVector v0, FloatVector v1, FloatVector v2, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
-            v2 = v2.add(FloatVector.fromArray(S, c, at + 2 * L));
+        static Scratch get() {
+            return LOCAL.get();
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
-        v2.intoArray(c, at + 2 * L);
-    }
 
-    /** The same tile with scalar fma in the same order (for JVMs that do not compile the Vector API). */
-    private static void scalarKernel(int kc, float[] a, int ai, int aRow, int aStep, float[] b, int bi, int bStep,
-                                     float[] c, int ci, int ldc, boolean add) {
-        float[] acc = new float[MR * NR];
-        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
-            for (int r = 0; r < MR; r++) {
-                float av = a[ai + r * aRow];
-                for (int j = 0; j < NR; j++) {
-                    acc[r * NR + j] = Math.fma(av, b[bi + j], acc[r * NR + j]);
-                }
+        float[] packedB(int size) {
+            if (packedB.length >= size) {
+                return packedB;
             }
+            float[] fresh = new float[size];
+            if (size <= KEEP) {
+                packedB = fresh;
+            }
+            return fresh;
         }
-        for (int r = 0; r < MR; r++) {
-            for (int j = 0; j < NR; j++) {
-                int at = ci + r * ldc + j;
-                c[at] = add ? c[at] + acc[r * NR + j] : acc[r * NR + j];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
             }
+            return packedA;
+        }
+
+        /** An MR × NR tile: a register tile's way into C when it adds or masks, the folds of a thin block. */
+        float[] tile() {
+            return tile;
         }
     }
 }
