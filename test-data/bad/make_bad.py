@@ -202,22 +202,27 @@ case("cifar100/empty", [TRAIN_CIFAR], "empty file (0 bytes)", "a zero-byte train
 # ---------------------------------------------------------------- JPEG
 
 
-def jpeg(width, height, cut=None):
-    """A baseline greyscale JPEG of flat mid-grey 8x8 blocks. Both Huffman tables hold one symbol
-    (DC difference category 0, AC end-of-block), coded "0", so every block is the two bits 00."""
+def jpeg(width, height, cut=None, components=1, adobe=None):
+    """A baseline JPEG of flat mid-level 8x8 blocks: 1 component (grey), 3 (YCbCr) or 4 (with an
+    Adobe APP14 segment whose transform is `adobe`: 0 CMYK, 2 YCCK). Both Huffman tables hold one
+    symbol (DC difference category 0, AC end-of-block), coded "0", so every block is the bits 00."""
     def segment(marker, body):
         return struct.pack(">BBH", 0xFF, marker, len(body) + 2) + body
-    blocks = ((width + 7) // 8) * ((height + 7) // 8)
+    blocks = ((width + 7) // 8) * ((height + 7) // 8) * components
     bits = "00" * blocks
     bits += "1" * (-len(bits) % 8)
     scan = bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8))
+    ids = range(1, components + 1)
     out = b"\xff\xd8"
+    if adobe is not None:
+        out += segment(0xEE, b"Adobe" + struct.pack(">HHHB", 100, 0, 0, adobe))   # APP14
     out += segment(0xDB, b"\x00" + b"\x01" * 64)                                   # DQT: table 0, all 1
-    out += segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")  # SOF0, 1 component
+    out += segment(0xC0, struct.pack(">BHHB", 8, height, width, components)
+                   + b"".join(bytes([c, 0x11, 0]) for c in ids))                    # SOF0
     one_symbol = bytes([1] + [0] * 15) + b"\x00"                                  # one code of length 1
     out += segment(0xC4, b"\x00" + one_symbol)                                      # DHT DC 0
     out += segment(0xC4, b"\x10" + one_symbol)                                      # DHT AC 0
-    out += segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")                              # SOS
+    out += segment(0xDA, bytes([components]) + b"".join(bytes([c, 0]) for c in ids) + b"\x00\x3f\x00")  # SOS
     body = out + scan + b"\xff\xd9"
     return body if cut is None else body[:len(out) + cut]
 
