@@ -33,7 +33,7 @@ class AllParsersFuzzTest {
     @TempDir
     static Path tmp;
 
-    @FuzzTest(maxDuration = "15s")
+    @FuzzTest(maxDuration = "10s")
     void anyParser(byte[] input) throws Exception {
         if (input.length == 0) {
             return;
