@@ -60,6 +60,14 @@ public final class Main implements Runnable {
         };
     }
 
+    /**
+     * A message as one line: names and values quoted from a file may hold line breaks or other
+     * control characters, which are shown escaped (\\n) so that the error stays one line.
+     */
+    static String oneLine(String message) {
+        return message == null ? "(no details)" : InspectCommand.printable(message);
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -69,7 +77,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(main);
         PrintWriter err = cli.getErr();
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("error: " + describe(ex));
+            err.println("error: " + oneLine(describe(ex)));
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -77,14 +85,14 @@ public final class Main implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof UserError || ex instanceof dev.kora4j.io.InputException) {
-                err.println("error: " + ex.getMessage());
+                err.println("error: " + oneLine(ex.getMessage()));
                 return 2;
             }
             if (ex instanceof dev.kora4j.train.TrainingFailure) {
-                err.println("error: " + ex.getMessage());
+                err.println("error: " + oneLine(ex.getMessage()));
                 return 1;
             }
-            err.println("error: internal failure (" + ex.getClass().getSimpleName() + "): " + ex.getMessage()
+            err.println("error: internal failure (" + ex.getClass().getSimpleName() + "): " + oneLine(ex.getMessage())
                     + (main.verbose ? "" : " (run with --verbose for details)"));
             return 1;
         });

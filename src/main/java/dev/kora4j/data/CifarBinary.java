@@ -53,8 +53,14 @@ public final class CifarBinary implements Dataset {
         }
         long extra = length % RECORD_BYTES;
         if (extra != 0) {
-            throw new InputException(file + ": truncated: " + extra + " bytes after the last whole record (" + length / RECORD_BYTES
-                    + " records of " + RECORD_BYTES + " bytes, file length " + length + ")");
+            if (length % (RECORD_BYTES - 1) == 0) {
+                throw new InputException(file + ": " + length + " bytes are " + length / (RECORD_BYTES - 1) + " records of "
+                        + (RECORD_BYTES - 1) + " bytes, CIFAR-10's layout (one label byte); a CIFAR-100 binary file holds records of "
+                        + RECORD_BYTES + " bytes (coarse and fine label)");
+            }
+            throw new InputException(file + ": not a whole number of CIFAR-100 records: " + extra + " bytes after the last whole record ("
+                    + length / RECORD_BYTES + " records of " + RECORD_BYTES + " bytes, file length " + length
+                    + "); the file is truncated or its records are not CIFAR-100's");
         }
         if (length / RECORD_BYTES > Integer.MAX_VALUE) {
             throw new InputException(file + ": " + length / RECORD_BYTES + " records are more than one data set can index");

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Greyscale images in the IDX format of the MNIST files (optionally gzip-compressed): an image file
@@ -17,8 +18,8 @@ import java.util.zip.GZIPInputStream;
  * value in every channel) in [0, 1].
  */
 public final class IdxDataset implements Dataset {
-    /** Labels are bytes, so at most 256 classes; pixels beyond this are not a small greyscale set. */
-    private static final long MAX_PIXELS = 1L << 31;
+    /** The most values one file may hold: the largest Java array. */
+    private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
 
     private final String name;
     private final int rows, cols;
@@ -53,6 +54,9 @@ public final class IdxDataset implements Dataset {
         if (imageDims[0] == 0) {
             throw new InputException(images + ": holds no images");
         }
+        if (imageDims[1] == 0 || imageDims[2] == 0) {
+            throw new InputException(images + ": its images are " + imageDims[1] + "x" + imageDims[2] + " pixels; an image needs at least one");
+        }
         return new IdxDataset(dir.getFileName() + "/" + prefix, imageDims[1], imageDims[2], pixels, labels);
     }
 
@@ -83,12 +87,17 @@ public final class IdxDataset implements Dataset {
                     throw new InputException(file + ": dimension " + i + " is negative");
                 }
                 count *= dims[i];
-                if (count > MAX_PIXELS) {
-                    throw new InputException(file + ": declares more than 2^31 values");
+                if (count > MAX_VALUES) {
+                    throw new InputException(file + ": declares more than " + MAX_VALUES + " values, more than one array can hold");
                 }
             }
-            byte[] payload = new byte[(int) count];
-            data.readFully(payload);
+            // Read what is there rather than allocating what the header declares: a 16-byte file may
+            // declare 2^31 values. readNBytes grows its buffer with the data actually read.
+            byte[] payload = data.readNBytes((int) count);
+            if (payload.length < count) {
+                throw new InputException(file + ": truncated: its header declares " + count + " values but only "
+                        + payload.length + " follow");
+            }
             if (data.read() != -1) {
                 throw new InputException(file + ": has bytes after the " + count + " values its header declares");
             }
@@ -97,6 +106,8 @@ public final class IdxDataset implements Dataset {
             throw new InputException(file + ": no such file");
         } catch (EOFException e) {
             throw new InputException(file + ": truncated (fewer values than its header declares)");
+        } catch (ZipException e) {
+            throw new InputException(file + ": not a valid gzip file (its name ends in .gz)");
         } catch (IOException e) {
             throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
         }

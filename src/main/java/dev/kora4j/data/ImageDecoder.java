@@ -1,6 +1,7 @@
 package dev.kora4j.data;
 
 import dev.kora4j.io.InputException;
+import dev.kora4j.io.Limits;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -26,14 +27,19 @@ import javax.imageio.stream.ImageInputStream;
  * is an InputException that names the file.
  */
 public final class ImageDecoder {
-    /** Neither side of a decodable image may exceed this. */
-    public static final int MAX_SIDE = 16384;
-    /** Nor may its pixel count (40 MP is 480 MB as float RGB): checked from the header, before any pixel is allocated. */
-    public static final long MAX_PIXELS = 40_000_000L;
-
     private ImageDecoder() {}
 
+    /**
+     * Decodes a file under the caps in force ({@link Limits#current()}): neither side may exceed
+     * {@code kora.limits.imageSide} nor the pixel count {@code kora.limits.imagePixels} (40 MP, 480 MB
+     * as float RGB, by default), checked from the header before any pixel is allocated.
+     */
     public static Image decode(Path file) {
+        return decode(file, Limits.current());
+    }
+
+    /** Decodes a file under the given caps. */
+    public static Image decode(Path file, Limits limits) {
         long bytes;
         try {
             bytes = Files.size(file);
@@ -57,7 +63,7 @@ public final class ImageDecoder {
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
-                checkSize(file, format, width, height);
+                checkSize(file, format, width, height, limits);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, message) -> warnings.add(message));
                 BufferedImage image = reader.read(0);
@@ -94,13 +100,16 @@ public final class ImageDecoder {
         return null;
     }
 
-    private static void checkSize(Path file, String format, int width, int height) {
+    private static void checkSize(Path file, String format, int width, int height, Limits limits) {
         if (width <= 0 || height <= 0) {
             throw new InputException(file + ": " + format + " declares an empty size " + width + "x" + height);
         }
-        if (width > MAX_SIDE || height > MAX_SIDE || (long) width * height > MAX_PIXELS) {
-            throw new InputException(file + ": " + format + " declares " + width + "x" + height + " pixels, over the limit of "
-                    + MAX_SIDE + " per side and " + MAX_PIXELS + " in all; refusing to decode it");
+        String declares = file + ": " + format + " declares " + width + "x" + height + " pixels; ";
+        if (Math.max(width, height) > limits.imageSide()) {
+            throw new InputException(declares + "a side of " + Math.max(width, height) + " is " + Limits.over("imageSide", limits.imageSide()));
+        }
+        if ((long) width * height > limits.imagePixels()) {
+            throw new InputException(declares + (long) width * height + " pixels in all is " + Limits.over("imagePixels", limits.imagePixels()));
         }
     }
 

@@ -66,8 +66,11 @@ public final class TinyImageNet {
             if (id.isEmpty()) {
                 throw new InputException(file + " line " + (i + 1) + ": empty line; each line must hold one class id (the line number is the class index)");
             }
-            if (!CLASS_ID.matcher(id).matches()) {
-                throw new InputException(file + " line " + (i + 1) + ": \"" + id + "\" is not a class id (it has spaces or slashes)");
+            // A class id names a folder: no separators, no control characters (a NUL cannot be in a
+            // path at all), and not "." or "..", which would name this folder or its parent.
+            if (!CLASS_ID.matcher(id).matches() || id.equals(".") || id.equals("..")) {
+                throw new InputException(file + " line " + (i + 1) + ": \"" + id + "\" is not a class id"
+                        + " (it has spaces, slashes or control characters, or is . or ..)");
             }
             Integer first = seen.putIfAbsent(id, i + 1);
             if (first != null) {
@@ -176,7 +179,8 @@ public final class TinyImageNet {
                 throw new InputException(annotations + " line " + lineNo + ": class id " + f[1] + " is not listed in " + WNIDS);
             }
             if (!present.containsKey(file)) {
-                throw new InputException(annotations + " line " + lineNo + ": " + imagesDir.resolve(file) + " does not exist");
+                // the name as written, not resolved: it may hold characters no path can (a NUL)
+                throw new InputException(annotations + " line " + lineNo + ": " + imagesDir + "/" + file + " does not exist");
             }
             int[] earlier = labelled.putIfAbsent(file, new int[] {label, lineNo});
             if (earlier != null) {
@@ -236,7 +240,7 @@ public final class TinyImageNet {
     }
 
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
-    private static final Pattern CLASS_ID = Pattern.compile("[^\\s/\\\\]+");
+    private static final Pattern CLASS_ID = Pattern.compile("[^\\s/\\\\\\p{Cntrl}]+");
 
     private static boolean isInt(String s) {
         return INTEGER.matcher(s).matches();

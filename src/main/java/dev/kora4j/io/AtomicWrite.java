@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Writes a file whole or not at all: the content goes to a temporary file in the same folder, is
@@ -15,7 +16,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * file, and a failure leaves the target as it was and no temporary file behind.
  */
 public final class AtomicWrite {
+    private static volatile Consumer<Path> beforeRename = target -> {};
+
     private AtomicWrite() {}
+
+    /**
+     * For crash tests: {@code hook} runs with each target once its content is in the temporary file,
+     * before that is synced and renamed, so that a test process can end itself at exactly that point
+     * (null removes it).
+     */
+    public static void beforeRename(Consumer<Path> hook) {
+        beforeRename = hook == null ? target -> {} : hook;
+    }
 
     /** Writes the content of a file to an open channel. */
     @FunctionalInterface
@@ -45,6 +57,7 @@ public final class AtomicWrite {
         try {
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
+                beforeRename.accept(absolute);
                 out.force(true);
             }
             // Same folder, so the rename stays on one file system and is atomic.
@@ -55,6 +68,26 @@ public final class AtomicWrite {
             if (!moved) {
                 deleteQuietly(temp);
             }
+        }
+    }
+
+    /**
+     * Deletes the temporary files a process killed in {@link #write} left next to the target (a
+     * write in progress in another process would lose its file too: call this only where no other
+     * process writes the target).
+     */
+    public static void deleteLeftovers(Path target) {
+        Path absolute = target.toAbsolutePath();
+        String prefix = "." + absolute.getFileName() + ".";
+        try (var entries = Files.newDirectoryStream(absolute.getParent(), p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path p : entries) {
+                deleteQuietly(p);
+            }
+        } catch (IOException e) {
+            // Nothing to clean, or a folder that cannot be listed: leftovers are harmless.
         }
     }
 

@@ -27,8 +27,8 @@ import java.util.Set;
  * the dtype and shape, and a data section that ends exactly at the end of the file.
  */
 final class HeaderParser {
-    /** The reference reader's limit on the header length (MAX_HEADER_SIZE). */
-    static final long MAX_HEADER_LENGTH = 100_000_000L;
+    /** The reference reader's limit on the header length (MAX_HEADER_SIZE); {@link Limits#headerBytes} may lower it. */
+    static final long MAX_HEADER_LENGTH = Limits.FORMAT_MAX_HEADER_BYTES;
     /** The JSON schema's bound on every integer in the header. */
     static final long MAX_INTEGER = (1L << 48) - 1;
     static final String METADATA_KEY = "__metadata__";
@@ -50,19 +50,23 @@ final class HeaderParser {
             .build();
 
     private final Path file;
+    private final Limits limits;
 
-    private HeaderParser(Path file) {
+    private HeaderParser(Path file, Limits limits) {
         this.file = file;
+        this.limits = limits;
     }
 
     /**
      * Checks the little-endian length prefix (read as unsigned) against the limit and the file
      * length, and returns it.
      */
-    static long checkHeaderLength(Path file, long prefix, long fileLength) {
-        if (Long.compareUnsigned(prefix, MAX_HEADER_LENGTH) > 0) {
-            throw new SafetensorsException(file, "header length " + Long.toUnsignedString(prefix)
-                    + " (bytes 0-7) is over the limit of " + MAX_HEADER_LENGTH + " bytes");
+    static long checkHeaderLength(Path file, long prefix, long fileLength, Limits limits) {
+        long limit = limits.headerBytes();
+        if (Long.compareUnsigned(prefix, limit) > 0) {
+            throw new SafetensorsException(file, "header length " + Long.toUnsignedString(prefix) + " (bytes 0-7) is "
+                    + (limit == MAX_HEADER_LENGTH ? "over the limit of " + limit + " bytes, the format's maximum"
+                    : Limits.over("headerBytes", limit, "bytes")));
         }
         if (8 + prefix > fileLength) {
             throw new SafetensorsException(file, "header length " + prefix + " (bytes 0-7) runs past the end of the file: "
@@ -72,8 +76,8 @@ final class HeaderParser {
     }
 
     /** Parses and validates the header bytes (bytes 8 to 8+N of a file of {@code fileLength} bytes). */
-    static Header parse(Path file, byte[] header, long fileLength) {
-        return new HeaderParser(file).parse(header, fileLength);
+    static Header parse(Path file, byte[] header, long fileLength, Limits limits) {
+        return new HeaderParser(file, limits).parse(header, fileLength);
     }
 
     private Header parse(byte[] header, long fileLength) {
@@ -258,6 +262,10 @@ final class HeaderParser {
             bits = Math.multiplyExact(n, t.dtype().bits());
         } catch (ArithmeticException e) {
             throw failTensor(t.name(), "shape " + t.shapeString() + " of " + t.dtype() + " is too large: its size overflows 64 bits");
+        }
+        if (t.numel() > limits.tensorElements()) {
+            throw failTensor(t.name(), "shape " + t.shapeString() + " declares " + t.numel() + " elements, "
+                    + Limits.over("tensorElements", limits.tensorElements()));
         }
         if (bits % 8 != 0) {
             throw failTensor(t.name(), "shape " + t.shapeString() + " of " + t.dtype() + " is " + bits

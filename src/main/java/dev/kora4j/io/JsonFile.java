@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,6 +38,8 @@ public final class JsonFile {
             return parse(source, Files.readString(path));
         } catch (NoSuchFileException e) {
             throw new InputException(source + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new InputException(source + ": is not UTF-8 text");
         } catch (IOException e) {
             throw new InputException(source + ": cannot be read (" + IoErrors.describe(e) + ")");
         }

@@ -56,9 +56,10 @@ public final class SafetensorsFile implements AutoCloseable {
                 throw new SafetensorsException(file, "is " + size + " bytes long, too short for the 8-byte header length");
             }
             long prefix = read(file, channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            long headerLength = HeaderParser.checkHeaderLength(file, prefix, size);
+            Limits limits = Limits.current();
+            long headerLength = HeaderParser.checkHeaderLength(file, prefix, size, limits);
             byte[] headerBytes = read(file, channel, 8, (int) headerLength).array();
-            Header header = HeaderParser.parse(file, headerBytes, size);
+            Header header = HeaderParser.parse(file, headerBytes, size, limits);
             Arena arena = Arena.ofShared();
             try {
                 long dataLength = size - header.dataStart();

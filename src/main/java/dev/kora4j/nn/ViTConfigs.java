@@ -1,7 +1,10 @@
 package dev.kora4j.nn;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kora4j.io.InputException;
 import dev.kora4j.io.JsonFile;
+import dev.kora4j.io.Limits;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +20,6 @@ public final class ViTConfigs {
 
     private static final Set<String> MODEL_ARGS = Set.of("img_size", "patch_size", "embed_dim", "depth", "num_heads", "mlp_ratio", "qkv_bias");
 
-    /** Sizes beyond these are not ViTs this engine can hold (and guard against absurd configs). */
-    private static final int MAX_DIM = 16384, MAX_DEPTH = 256, MAX_IMG = 4096, MAX_CLASSES = 1_000_000;
 
     public static ViTConfig named(String architecture) {
         ViTConfig c = ARCHITECTURES.get(architecture);
@@ -32,25 +33,30 @@ public final class ViTConfigs {
         return parse(JsonFile.read(path));
     }
 
+    /** A config under the caps in force ({@link Limits#current()}): sizes beyond them are refused before anything is built. */
     public static ViTConfig parse(JsonFile json) {
+        return parse(json, Limits.current());
+    }
+
+    public static ViTConfig parse(JsonFile json, Limits limits) {
         String arch = json.string("architecture");
         ViTConfig base = ARCHITECTURES.get(arch);
         if (base == null) {
             throw json.error("architecture", "'" + arch + "' is unknown (known: "
                     + String.join(", ", ARCHITECTURES.keySet().stream().sorted().toList()) + ")");
         }
-        int classes = json.integer("num_classes", base.numClasses(), 1, MAX_CLASSES);
+        int classes = capped(json, "num_classes", base.numClasses(), limits.modelClasses(), "modelClasses");
         JsonFile args = json.object("model_args");
         for (String key : args.keys()) {
             if (!MODEL_ARGS.contains(key)) {
                 throw args.error(key, "is not supported (model_args may set " + String.join(", ", MODEL_ARGS.stream().sorted().toList()) + ")");
             }
         }
-        int img = imgSize(args, base.imgSize());
-        int patch = args.integer("patch_size", base.patchSize(), 1, MAX_IMG);
-        int dim = args.integer("embed_dim", base.embedDim(), 1, MAX_DIM);
-        int depth = args.integer("depth", base.depth(), 1, MAX_DEPTH);
-        int heads = args.integer("num_heads", base.numHeads(), 1, MAX_DIM);
+        int img = imgSize(args, base.imgSize(), limits);
+        int patch = capped(args, "patch_size", base.patchSize(), limits.modelImageSize(), "modelImageSize");
+        int dim = capped(args, "embed_dim", base.embedDim(), limits.modelWidth(), "modelWidth");
+        int depth = capped(args, "depth", base.depth(), limits.modelDepth(), "modelDepth");
+        int heads = capped(args, "num_heads", base.numHeads(), limits.modelWidth(), "modelWidth");
         double mlpRatio = args.number("mlp_ratio", base.mlpRatio(), 1e-3, 64);
         boolean qkvBias = args.bool("qkv_bias", base.qkvBias());
         if (dim % heads != 0) {
@@ -63,18 +69,35 @@ public final class ViTConfigs {
         if (c.mlpHidden() < 1 || (long) c.mlpHidden() * dim > Integer.MAX_VALUE || (long) c.tokens() * dim > Integer.MAX_VALUE) {
             throw args.error("mlp_ratio", "gives an MLP of " + c.mlpHidden() + " units for embed_dim " + dim + ", outside what a tensor can hold");
         }
+        if (c.mlpHidden() > limits.modelWidth()) {
+            throw args.error("mlp_ratio", "gives an MLP of " + c.mlpHidden() + " units, " + Limits.over("modelWidth", limits.modelWidth()));
+        }
+        if (c.parameterCount() > limits.modelParameters()) {
+            throw new InputException(json.source() + ": the model it describes has " + c.parameterCount() + " parameters, "
+                    + Limits.over("modelParameters", limits.modelParameters()));
+        }
         return c;
     }
 
+    /** A positive integer setting that may not exceed a cap; the error for a value over it names the cap. */
+    private static int capped(JsonFile json, String key, int fallback, long cap, String capName) {
+        JsonNode n = json.has(key) ? json.root().get(key) : null;
+        if (n != null && n.isIntegralNumber() && n.bigIntegerValue().compareTo(BigInteger.valueOf(cap)) > 0) {
+            throw json.error(key, n.bigIntegerValue() + " is " + Limits.over(capName, cap));
+        }
+        return json.integer(key, fallback, 1, cap);
+    }
+
     /** timm takes an int or [H, W]; this engine handles square images. */
-    private static int imgSize(JsonFile args, int fallback) {
+    private static int imgSize(JsonFile args, int fallback, Limits limits) {
         if (args.has("img_size") && args.root().get("img_size").isArray()) {
             var list = args.root().get("img_size");
             if (list.size() != 2 || !list.get(0).isIntegralNumber() || !list.get(0).equals(list.get(1))) {
                 throw args.error("img_size", "must be an integer or [n, n] (square images), got " + list);
             }
-            return JsonFile.parse(args.source(), "{\"img_size\":" + list.get(0) + "}").integer("img_size", 1, MAX_IMG);
+            return capped(JsonFile.parse(args.source(), "{\"img_size\":" + list.get(0) + "}"), "img_size", fallback,
+                    limits.modelImageSize(), "modelImageSize");
         }
-        return args.integer("img_size", fallback, 1, MAX_IMG);
+        return capped(args, "img_size", fallback, limits.modelImageSize(), "modelImageSize");
     }
 }

@@ -43,7 +43,7 @@ public final class Parity {
         VitWeights.load(vit, readAll(in.weights(), device), in.weights().toString());
         PeftModel model;
         if (in.adapter() != null) {
-            model = PeftModel.inject(vit, AdapterConfig.read(in.adapterConfig()), new Rng(0));
+            model = PeftModel.inject(vit, AdapterConfig.read(in.adapterConfig()), new Rng(0), in.adapterConfig().toString());
             model.loadAdapter(readAll(in.adapter(), device), in.adapter().toString());
         } else {
             model = PeftModel.fullFineTuning(vit);

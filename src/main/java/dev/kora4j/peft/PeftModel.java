@@ -50,15 +50,25 @@ public final class PeftModel {
 
     /** The model a config describes: full fine-tuning, a linear probe, or an adapter. */
     public static PeftModel of(VisionTransformer vit, AdapterConfig config, Rng rng) {
+        return of(vit, config, rng, "adapter config");
+    }
+
+    /** As {@link #of(VisionTransformer, AdapterConfig, Rng)}; errors about the config name {@code source} (its file). */
+    public static PeftModel of(VisionTransformer vit, AdapterConfig config, Rng rng, String source) {
         return switch (config.type()) {
             case FULL -> fullFineTuning(vit);
             case LINEAR_PROBE -> linearProbe(vit);
-            default -> inject(vit, config, rng);
+            default -> inject(vit, config, rng, source);
         };
     }
 
     /** Freezes the backbone and adds the adapter the config describes (fresh, PEFT's initialisation). */
     public static PeftModel inject(VisionTransformer vit, AdapterConfig config, Rng rng) {
+        return inject(vit, config, rng, "adapter config");
+    }
+
+    /** As {@link #inject(VisionTransformer, AdapterConfig, Rng)}; errors about the config name {@code source} (its file). */
+    public static PeftModel inject(VisionTransformer vit, AdapterConfig config, Rng rng, String source) {
         if (!config.type().hasAdapter()) {
             throw new IllegalArgumentException(config.type() + " adds no adapter; use PeftModel.of");
         }
@@ -66,7 +76,7 @@ public final class PeftModel {
         KoraSeed seed = config.type() == PeftType.KORA_SEED ? new KoraSeed(vit, config, rng) : null;
         PeftModel model = new PeftModel(vit, config, seed);
         if (seed == null) {
-            model.attachAdapters(rng);
+            model.attachAdapters(rng, source);
         } else {
             seed.namedParameters().forEach((name, t) -> model.adapterTensors.put(PREFIX + "kora_seed." + name, t));
         }
@@ -77,7 +87,7 @@ public final class PeftModel {
         return model;
     }
 
-    private void attachAdapters(Rng rng) {
+    private void attachAdapters(Rng rng, String source) {
         int matched = 0;
         for (int i = 0; i < vit.blocks.size(); i++) {
             Block block = vit.blocks.get(i);
@@ -92,10 +102,10 @@ public final class PeftModel {
                 boolean kora = config.type() == PeftType.KORA && config.targets().matches(name);
                 boolean lora = config.type() == PeftType.LORA ? config.targets().matches(name) : config.loraTargets().matches(name);
                 if (kora && !name.endsWith("attn.qkv")) {
-                    throw new InputException("adapter config: target_modules of KORA may only name attention qkv modules, but it matches " + name);
+                    throw new InputException(source + ": target_modules of KORA may only name attention qkv modules, but it matches " + name);
                 }
                 if (kora && lora) {
-                    throw new InputException("adapter config: " + name + " is in both target_modules and lora_targets");
+                    throw new InputException(source + ": " + name + " is in both target_modules and lora_targets");
                 }
                 if (kora) {
                     linear.attach(new KoraAdapter(linear, config.r(), config.compositionDim(), config.scaling(), rng));
@@ -110,7 +120,7 @@ public final class PeftModel {
             }
         }
         if (matched == 0) {
-            throw new InputException("adapter config: target_modules " + config.targets() + " match no module of the model");
+            throw new InputException(source + ": target_modules " + config.targets() + " match no module of the model");
         }
         vit.namedParameters().forEach((name, t) -> {
             if (name.contains(".lora_A.") || name.contains(".lora_B.") || name.contains(".kora_")) {

@@ -3,6 +3,7 @@ package dev.kora4j.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kora4j.io.AtomicWrite;
 import dev.kora4j.io.InputException;
 import dev.kora4j.io.Safetensors;
 import dev.kora4j.io.SafetensorsFile;
@@ -14,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -32,8 +35,8 @@ public final class Checkpoint {
 
     private Checkpoint() {}
 
-    /** What a checkpoint restores. */
-    public record Loaded(Path file, ObjectNode progress) {}
+    /** What a checkpoint restores, and why newer checkpoints were passed over (empty when none was). */
+    public record Loaded(Path file, ObjectNode progress, List<String> skipped) {}
 
     /** Writes the checkpoint, keeping the one it replaces as the previous. */
     public static void save(Path runDir, Map<String, Tensor> trainable, AdamW optimizer, ObjectNode progress) {
@@ -67,17 +70,21 @@ public final class Checkpoint {
      * if the latest is damaged); null when the run has none.
      */
     public static Loaded load(Path runDir, Map<String, Tensor> trainable, AdamW optimizer) {
+        // A run killed while writing a checkpoint leaves the temporary file behind (the checkpoint
+        // itself is whole: the old one, as the rename never happened).
+        AtomicWrite.deleteLeftovers(runDir.resolve(FILE));
         InputException latestProblem = null;
+        List<String> skipped = new ArrayList<>();
         for (String name : new String[] {FILE, PREVIOUS}) {
             Path file = runDir.resolve(name);
             if (!Files.exists(file)) {
                 continue;
             }
             try {
-                return new Loaded(file, restore(file, trainable, optimizer));
+                return new Loaded(file, restore(file, trainable, optimizer), skipped);
             } catch (InputException e) {
                 latestProblem = latestProblem == null ? e : latestProblem;
-                System.getLogger("dev.kora4j").log(System.Logger.Level.WARNING, "skipping damaged checkpoint: " + e.getMessage());
+                skipped.add(e.getMessage());
             }
         }
         if (latestProblem != null) {

@@ -27,6 +27,11 @@ public final class Runs {
      * backbone weights loaded (a head for another class count stays fresh), the adapter added fresh.
      */
     public static PeftModel build(RunSettings s) {
+        return build(s, "run adapter config");
+    }
+
+    /** As {@link #build(RunSettings)}; errors about the adapter config name {@code adapterSource} (its file). */
+    public static PeftModel build(RunSettings s, String adapterSource) {
         ViTConfig config = ViTConfigs.parse(JsonFile.parse("run model config", s.modelConfigJson())).withNumClasses(s.numClasses());
         Rng rng = new Rng(s.options().seed());
         VisionTransformer vit = new VisionTransformer(config, rng.fork());
@@ -34,8 +39,8 @@ public final class Runs {
             Path weights = Path.of(s.weights());
             VitWeights.load(vit, readAll(weights), weights.toString());
         }
-        AdapterConfig adapter = AdapterConfig.parse(JsonFile.parse("run adapter config", s.adapterConfigJson()));
-        return PeftModel.of(vit, adapter, rng.fork());
+        AdapterConfig adapter = AdapterConfig.parse(JsonFile.parse(adapterSource, s.adapterConfigJson()));
+        return PeftModel.of(vit, adapter, rng.fork(), adapterSource);
     }
 
     /** The trained model of a run: built as above, then the trained tensors of its latest checkpoint. */

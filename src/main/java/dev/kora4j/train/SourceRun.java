@@ -68,8 +68,10 @@ public final class SourceRun {
             throw new InputException(r.adapterConfig() + ": the backbone's head has " + config.numClasses() + " classes but "
                     + r.data() + " has " + train.numClasses() + "; add \"modules_to_save\": [\"head\"] so that a new head is trained");
         }
+        // The model first: a config that cannot be built must not leave a run folder behind that a
+        // corrected rerun would then refuse ("already holds a run").
+        PeftModel model = Runs.build(settings, r.adapterConfig().toString());
         prepareFolder(r, settings);
-        PeftModel model = Runs.build(settings);
         String preprocess = r.data().preprocessName(r.protocol());
         int img = model.vit().config().imgSize();
         Transform transform = Preprocess.named(preprocess, img);

@@ -90,6 +90,9 @@ public final class Trainer {
         if (resume) {
             Checkpoint.Loaded loaded = Checkpoint.load(runDir, trainable, optimizer);
             if (loaded != null) {
+                for (String problem : loaded.skipped()) {
+                    log.println("warning: skipping a damaged checkpoint: " + problem);
+                }
                 ObjectNode p = loaded.progress();
                 startEpoch = p.get("epoch").asInt();
                 startBatch = p.get("batch").asInt();

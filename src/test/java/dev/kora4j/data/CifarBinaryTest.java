@@ -70,7 +70,7 @@ class CifarBinaryTest {
     void aFileWithAPartialRecordIsTruncated() {
         byte[] bytes = new byte[2 * CifarBinary.RECORD_BYTES + 5];
         Path file = DataFixtures.write(dir.resolve("test.bin"), bytes);
-        rejects(() -> CifarBinary.open(file), file.toString(), "truncated: 5 bytes after the last whole record");
+        rejects(() -> CifarBinary.open(file), file.toString(), "5 bytes after the last whole record", "truncated");
     }
 
     @Test

@@ -101,6 +101,23 @@ class TinyImageNetTest {
     }
 
     @Test
+    void wnidsThatCannotNameAFolderAreRefused() {
+        tinyImageNet(root, WNIDS, 1, 3);
+        // found by TinyImageNetFuzzTest: a NUL made Path.resolve throw InvalidPathException
+        DataFixtures.writeLines(root.resolve("wnids.txt"), List.of("n03", "n0\u00001", "n02"));
+        rejects(() -> TinyImageNet.open(root, Split.TRAIN), "wnids.txt line 2", "is not a class id");
+        DataFixtures.writeLines(root.resolve("wnids.txt"), List.of("n03", "..", "n02"));
+        rejects(() -> TinyImageNet.open(root, Split.TRAIN), "wnids.txt line 2", "\"..\" is not a class id");
+    }
+
+    @Test
+    void anAnnotationNamingAFileNoPathCanHoldIsRefused() {
+        tinyImageNet(root, WNIDS, 1, 3);
+        DataFixtures.writeText(root.resolve("val/val_annotations.txt"), "val_\u00000.JPEG\tn03\t0\t0\t1\t1\n");
+        rejects(() -> TinyImageNet.open(root, Split.VAL), "val_annotations.txt line 1", "does not exist");
+    }
+
+    @Test
     void anAnnotationWithAnUnknownWnidNamesTheLine() {
         tinyImageNet(root, WNIDS, 1, 3);
         DataFixtures.writeText(root.resolve("val/val_annotations.txt"),

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Offsets beyond 2 GiB: a file with a 3 GiB tensor followed by a small one. The big tensor is a
- * hole in a sparse file, so the test takes no real disk space or time.
+ * hole in a sparse file, so the test takes no real disk space or time. A tensor of 3·2^30 elements
+ * is over the default cap on declared tensors (kora.limits.tensorElements), so the test raises it.
  */
 class SafetensorsLargeFileTest {
     @TempDir
@@ -32,6 +33,8 @@ class SafetensorsLargeFileTest {
             out.write(ByteBuffer.wrap(StFiles.concat(StFiles.prefix(headerBytes.length), headerBytes)));
             out.write(ByteBuffer.wrap(StFiles.f32(1.5f, -2f)), 8 + headerBytes.length + big);
         }
+        String cap = "kora.limits.tensorElements";
+        System.setProperty(cap, String.valueOf(big));
         try (SafetensorsFile st = Safetensors.open(file)) {
             assertEquals(big, st.info("big").byteSize());
             assertArrayEquals(new float[] {1.5f, -2f}, st.tensor("tail").toFloatArray());
@@ -39,6 +42,8 @@ class SafetensorsLargeFileTest {
             assertTrue(tooLarge.getMessage().contains("too large for one Java array"), tooLarge.getMessage());
             SafetensorsException tooMany = assertThrows(SafetensorsException.class, () -> st.longs("big"));
             assertTrue(tooMany.getMessage().contains("too many for one Java array"), tooMany.getMessage());
+        } finally {
+            System.clearProperty(cap);
         }
     }
 }

@@ -62,4 +62,18 @@ class ViTConfigsTest {
         assertRejected("[1, 2]", "object");
         assertRejected("{\"architecture\": ", "not valid JSON");
     }
+
+    @Test
+    void parameterCountIsTheModelsOwn() {
+        for (String bias : new String[] {"true", "false"}) {
+            ViTConfig c = parse("{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 7, \"model_args\": {\"img_size\": 16,"
+                    + " \"patch_size\": 4, \"embed_dim\": 20, \"depth\": 2, \"num_heads\": 2, \"mlp_ratio\": 2.0, \"qkv_bias\": " + bias + "}}");
+            long n = 0;
+            for (var p : new VisionTransformer(c, new dev.kora4j.tensor.Rng(0)).parameters()) {
+                n += p.numel();
+            }
+            assertEquals(n, c.parameterCount(), "qkv_bias " + bias);
+        }
+        assertEquals(5_717_416L, parse("{\"architecture\": \"vit_tiny_patch16_224\"}").parameterCount(), "timm's vit_tiny_patch16_224");
+    }
 }
