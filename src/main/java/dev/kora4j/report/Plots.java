@@ -128,19 +128,7 @@ public final class Plots {
                 charts.add(heatMap(r.title(), r.cka()));
             }
         }
-        if (charts.isEmpty()) {
-            return Optional.empty();
-        }
-        if (charts.size() == 1) {
-            return Optional.of(png(charts.get(0)));
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapFormat.PNG);
-            return Optional.of(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the CKA heat-maps as PNG", e);
-        }
+        return pngRow(charts);
     }
 
     /**
@@ -158,19 +146,7 @@ public final class Plots {
                 charts.add(chart);
             }
         }
-        if (charts.isEmpty()) {
-            return Optional.empty();
-        }
-        if (charts.size() == 1) {
-            return Optional.of(png(charts.get(0)));
-        }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapFormat.PNG);
-            return Optional.of(out.toByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode the accuracy-vs-parameters plots as PNG", e);
-        }
+        return pngRow(charts);
     }
 
     private static XYChart paramsChart(List<SeedGroup> groups, RunResult.Phase phase, List<String> families) {
@@ -341,6 +317,23 @@ public final class Plots {
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         s.setAntiAlias(true);
         s.setXAxisDecimalPattern("0");
+    }
+
+    /** The charts side by side in one PNG (the chart alone when there is one); empty when there are none. */
+    private static <C extends Chart<?, ?>> Optional<byte[]> pngRow(List<C> charts) {
+        if (charts.isEmpty()) {
+            return Optional.empty();
+        }
+        if (charts.size() == 1) {
+            return Optional.of(png(charts.get(0)));
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapFormat.PNG);
+            return Optional.of(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + charts.size() + " charts as one PNG", e);
+        }
     }
 
     private static byte[] png(Chart<?, ?> chart) {
