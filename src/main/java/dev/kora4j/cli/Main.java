@@ -96,6 +96,14 @@ public final class Main implements Runnable {
                     + (main.verbose ? "" : " (run with --verbose for details)"));
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // outside a training step (which saves what it can and says so): loading a model or data, evaluating
+            err.println("error: out of memory: the Java heap's maximum is " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB; give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)");
+            err.flush();
+            return 1;
+        }
     }
 }

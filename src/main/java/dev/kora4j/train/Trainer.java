@@ -60,6 +60,7 @@ public final class Trainer {
     private final PrintStream log;
     private final Listener listener;
     private volatile boolean stopRequested;
+    private long savedStep; // the step of the last checkpoint this run wrote or resumed from (0: none, nothing to save)
 
     public Trainer(PeftModel model, TrainOptions options, Path runDir, PrintStream log) {
         this(model, options, runDir, log, Listener.NONE);
@@ -97,6 +98,7 @@ public final class Trainer {
                 startEpoch = p.get("epoch").asInt();
                 startBatch = p.get("batch").asInt();
                 step = p.get("step").asLong();
+                savedStep = step;
                 lossSum = p.get("loss_sum").asDouble();
                 seen = p.get("seen").asLong();
                 seconds = p.get("seconds").asDouble();
@@ -138,12 +140,21 @@ public final class Trainer {
                             Tensor l = CrossEntropy.crossEntropy(model.forward(b.images()), b.labels(), o.labelSmoothing());
                             loss = l.item();
                             if (!Double.isFinite(loss)) {
-                                Path kept = runDir.resolve(Checkpoint.FILE);
                                 throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
-                                        loss, step + 1, epoch + 1, b.index(), java.nio.file.Files.exists(kept)
-                                                ? "the last good checkpoint is kept in " + kept : "no checkpoint had been written yet"));
+                                        loss, step + 1, epoch + 1, b.index(), lastCheckpoint()));
                             }
                             l.backward();
+                        } catch (OutOfMemoryError e) {
+                            // the parameters and the optimizer are still those after `step` steps: save them if newer than the last checkpoint
+                            pool.release();
+                            if (step > savedStep) {
+                                save(trainable, optimizer, epoch, b.index(), step, lossSum, seen, seconds + (System.nanoTime() - started) / 1e9, history);
+                            }
+                            throw new TrainingFailure(String.format(Locale.ROOT,
+                                    "out of memory in step %d (epoch %d, batch %d of %d images): the Java heap's maximum is %d MiB; %s; "
+                                            + "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)%s",
+                                    step + 1, epoch + 1, b.index(), b.labels().length, Runtime.getRuntime().maxMemory() >> 20,
+                                    lastCheckpoint(), step > 0 ? " and resume with --resume" : " or train with a smaller --batch"));
                         }
                         if (o.clipNorm() > 0) {
                             GradClip.clipByNorm(optimizer.params(), o.clipNorm());
@@ -196,6 +207,11 @@ public final class Trainer {
         }
     }
 
+    private String lastCheckpoint() {
+        Path kept = runDir.resolve(Checkpoint.FILE);
+        return java.nio.file.Files.exists(kept) ? "the last good checkpoint is kept in " + kept : "no checkpoint had been written yet";
+    }
+
     private void save(Map<String, Tensor> trainable, AdamW optimizer, int epoch, int batch, long step, double lossSum, long seen,
                       double seconds, List<EpochMetrics> history) {
         ObjectNode p = JSON.createObjectNode();
@@ -216,6 +232,7 @@ public final class Trainer {
             n.put("seconds", e.seconds());
         }
         Checkpoint.save(runDir, trainable, optimizer, p);
+        savedStep = step;
         listener.checkpointed(step);
     }
 }
