@@ -70,11 +70,6 @@ public final class BufferPool {
         return a;
     }
 
-    /** Lets the garbage collector have every free array (after an out-of-memory, so that a checkpoint can still be written). */
-    public void release() {
-        free.clear();
-    }
-
     /** Floats held by the pool, lent or free (for reports). */
     public long pooledFloats() {
         long n = lent.stream().mapToLong(a -> a.length).sum();

@@ -60,7 +60,6 @@ public final class Trainer {
     private final PrintStream log;
     private final Listener listener;
     private volatile boolean stopRequested;
-    private long savedStep; // the step of the last checkpoint this run wrote or resumed from (0: none, nothing to save)
 
     public Trainer(PeftModel model, TrainOptions options, Path runDir, PrintStream log) {
         this(model, options, runDir, log, Listener.NONE);
@@ -98,7 +97,6 @@ public final class Trainer {
                 startEpoch = p.get("epoch").asInt();
                 startBatch = p.get("batch").asInt();
                 step = p.get("step").asLong();
-                savedStep = step;
                 lossSum = p.get("loss_sum").asDouble();
                 seen = p.get("seen").asLong();
                 seconds = p.get("seconds").asDouble();
@@ -127,10 +125,11 @@ public final class Trainer {
             for (int epoch = startEpoch; epoch < o.epochs(); epoch++) {
                 long started = System.nanoTime();
                 model.train(true);
-                try (BatchLoader.Epoch batches = loader.epoch(epoch, epoch == startEpoch ? startBatch : 0);
+                int nextBatch = epoch == startEpoch ? startBatch : 0; // where a resume would start: the first batch not yet trained
+                try (BatchLoader.Epoch batches = loader.epoch(epoch, nextBatch);
                      Progress progress = Progress.open(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
                              loader.itemsPerEpoch(), "img")) {
-                    progress.advance((long) (epoch == startEpoch ? startBatch : 0) * o.batch());
+                    progress.advance((long) nextBatch * o.batch());
                     for (Batch b : batches) {
                         schedule.apply(optimizer, (int) step);
                         model.setDropoutRng(new Rng(o.seed() * 0x9E3779B97F4A7C15L + step));
@@ -144,17 +143,6 @@ public final class Trainer {
                                         loss, step + 1, epoch + 1, b.index(), lastCheckpoint()));
                             }
                             l.backward();
-                        } catch (OutOfMemoryError e) {
-                            // the parameters and the optimizer are still those after `step` steps: save them if newer than the last checkpoint
-                            pool.release();
-                            if (step > savedStep) {
-                                save(trainable, optimizer, epoch, b.index(), step, lossSum, seen, seconds + (System.nanoTime() - started) / 1e9, history);
-                            }
-                            throw new TrainingFailure(String.format(Locale.ROOT,
-                                    "out of memory in step %d (epoch %d, batch %d of %d images): the Java heap's maximum is %d MiB; %s; "
-                                            + "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)%s",
-                                    step + 1, epoch + 1, b.index(), b.labels().length, Runtime.getRuntime().maxMemory() >> 20,
-                                    lastCheckpoint(), step > 0 ? " and resume with --resume" : " or train with a smaller --batch"));
                         }
                         if (o.clipNorm() > 0) {
                             GradClip.clipByNorm(optimizer.params(), o.clipNorm());
@@ -163,12 +151,13 @@ public final class Trainer {
                         step++;
                         lossSum += loss * b.labels().length;
                         seen += b.labels().length;
+                        nextBatch = b.index() + 1;
                         progress.advance(b.labels().length);
                         progress.message(String.format(Locale.ROOT, "loss %.4f", loss));
-                        boolean last = b.index() + 1 == loader.batchesPerEpoch();
+                        boolean last = nextBatch == loader.batchesPerEpoch();
                         if (!last && (stopRequested || (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0))) {
                             double elapsed = seconds + (System.nanoTime() - started) / 1e9;
-                            save(trainable, optimizer, epoch, b.index() + 1, step, lossSum, seen, elapsed, history);
+                            save(trainable, optimizer, epoch, nextBatch, step, lossSum, seen, elapsed, history);
                             if (stopRequested) {
                                 saved.countDown();
                                 log.printf(Locale.ROOT, "stopped at step %d; resume with --resume%n", step);
@@ -177,6 +166,15 @@ public final class Trainer {
                         }
                         listener.stepped(step);
                     }
+                } catch (OutOfMemoryError e) {
+                    // Every step needs the same memory, so a heap too small shows at the first step (of a run or
+                    // a resume), not in the middle of one: there is nothing newer than the scheduled checkpoints to save.
+                    boolean kept = java.nio.file.Files.exists(runDir.resolve(Checkpoint.FILE));
+                    throw new TrainingFailure(String.format(Locale.ROOT,
+                            "out of memory in step %d (epoch %d, batch %d of %d images): the Java heap's maximum is %d MiB; %s; "
+                                    + "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)%s",
+                            step + 1, epoch + 1, nextBatch, o.batch(), Runtime.getRuntime().maxMemory() >> 20, lastCheckpoint(),
+                            kept ? " and resume with --resume" : " or train with a smaller --batch"));
                 }
                 double epochSeconds = seconds + (System.nanoTime() - started) / 1e9;
                 Evaluation eval = Evaluator.evaluate(model, val, evalTransform, o.batch(), o.workers(), "evaluate");
@@ -232,7 +230,6 @@ public final class Trainer {
             n.put("seconds", e.seconds());
         }
         Checkpoint.save(runDir, trainable, optimizer, p);
-        savedStep = step;
         listener.checkpointed(step);
     }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.cli.Main;
 import dev.kora4j.io.Safetensors;
-import dev.kora4j.nn.VisionTransformer;
 import dev.kora4j.nn.ViTConfigs;
+import dev.kora4j.nn.VisionTransformer;
 import dev.kora4j.tensor.Rng;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -22,36 +23,50 @@ class OutOfMemoryTest {
     @TempDir
     Path tmp;
 
+    /** 8×8 images in 4×4 patches (5 tokens) at width 384: a batch of 2048 needs ≈ 60 MB per MLP activation. */
+    private Path wideModel() throws Exception {
+        Path model = Files.writeString(tmp.resolve("model.json"), "{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 4, "
+                + "\"model_args\": {\"img_size\": 8, \"patch_size\": 4, \"embed_dim\": 384, \"depth\": 1, \"num_heads\": 6}}");
+        Safetensors.write(tmp.resolve("backbone.safetensors"), new VisionTransformer(ViTConfigs.read(model), new Rng(3)).namedParameters());
+        return model;
+    }
+
+    private Process java(Path log, String heap, String mainClass, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                heap, "--add-modules", "jdk.incubator.vector", "-Dkora.progress=false",
+                "-Dkora.simd=" + System.getProperty("kora.simd", "true"), // the same kernels as this JVM's, so the same bits
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+        return p;
+    }
+
+    private static String theErrorLine(String output) {
+        List<String> errors = output.lines().filter(l -> l.startsWith("error:")).toList();
+        assertEquals(1, errors.size(), output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
+        return errors.getFirst();
+    }
+
     @Test
     void aBatchTooLargeForTheHeapEndsTheRunWithOneClearLine() throws Exception {
         Path data = TinyTask.data(tmp, 2048, 16);
-        // 8×8 images in 4×4 patches (5 tokens), width 384: a batch of 2048 needs ≈ 60 MB per MLP activation
-        Path model = Files.writeString(tmp.resolve("model.json"), "{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 4, "
-                + "\"model_args\": {\"img_size\": 8, \"patch_size\": 4, \"embed_dim\": 384, \"depth\": 1, \"num_heads\": 6}}");
-        Path weights = tmp.resolve("backbone.safetensors");
-        Safetensors.write(weights, new VisionTransformer(ViTConfigs.read(model), new Rng(3)).namedParameters());
+        Path model = wideModel(), weights = tmp.resolve("backbone.safetensors");
         Path adapter = TinyTask.adapter(tmp, "lora", TinyTask.LORA);
         Path out = tmp.resolve("run");
 
         Path log = tmp.resolve("oom.log");
-        Process p = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-Xmx96m", "--add-modules", "jdk.incubator.vector", "-Dkora.progress=false",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        Process p = java(log, "-Xmx96m", Main.class.getName(), List.of(
                 "train", "--model", model.toString(), "--weights", weights.toString(), "--adapter-config", adapter.toString(),
                 "--data", "idx:" + data, "--epochs", "1", "--batch", "2048", "--workers", "0", "--threads", "2",
-                "--out", out.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the run ended");
+                "--out", out.toString()));
         String output = Files.readString(log);
         assertEquals(1, p.exitValue(), output);
-
-        List<String> errors = output.lines().filter(l -> l.startsWith("error:")).toList();
-        assertEquals(1, errors.size(), output);
-        String error = errors.getFirst();
+        String error = theErrorLine(output);
         assertTrue(error.startsWith("error: out of memory in step 1 (epoch 1, batch 0 of 2048 images): the Java heap's maximum is "), error);
         assertTrue(error.endsWith("no checkpoint had been written yet; give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>) "
                 + "or train with a smaller --batch"), error);
-        assertFalse(output.contains("\tat "), "no stack trace: " + output);
         try (Stream<Path> files = Files.list(out)) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("checkpoint")), "nothing to save after no step");
         }
