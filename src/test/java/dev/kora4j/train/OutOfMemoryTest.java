@@ -71,4 +71,20 @@ class OutOfMemoryTest {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("checkpoint")), "nothing to save after no step");
         }
     }
+
+    @Test
+    void aModelTooLargeForTheHeapIsOneClearLineToo() throws Exception {
+        Path data = TinyTask.data(tmp, 16, 16);
+        // width 2048, depth 8: ≈ 400 M parameters, far beyond 96 MiB, and out of memory before training starts
+        Path model = Files.writeString(tmp.resolve("big.json"), "{\"architecture\": \"vit_base_patch16_224\", \"num_classes\": 4, "
+                + "\"model_args\": {\"img_size\": 8, \"patch_size\": 4, \"embed_dim\": 2048, \"depth\": 8, \"num_heads\": 8}}");
+        Path adapter = TinyTask.adapter(tmp, "lora", TinyTask.LORA);
+        Path log = tmp.resolve("big.log");
+        Process p = java(log, "-Xmx96m", Main.class.getName(), List.of("train", "--model", model.toString(),
+                "--adapter-config", adapter.toString(), "--data", "idx:" + data, "--epochs", "1", "--out", tmp.resolve("big").toString()));
+        String output = Files.readString(log);
+        assertEquals(1, p.exitValue(), output);
+        assertTrue(theErrorLine(output).matches("error: out of memory: the Java heap's maximum is \\d+ MiB; "
+                + "give the JVM more heap \\(KORA_JAVA_OPTS=-Xmx<size>\\)"), output);
+    }
 }
