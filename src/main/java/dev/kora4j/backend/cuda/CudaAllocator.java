@@ -2,6 +2,7 @@ package dev.kora4j.backend.cuda;
 
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -21,6 +22,8 @@ import jcuda.driver.CUdeviceptr;
 final class CudaAllocator {
     private static final long SMALL = 512, LARGE = 2L << 20, SMALL_LIMIT = 1L << 20;
 
+    /** {@code -Dkora.cuda.poison=true}: fill every block handed out with NaN (read when the context is made). */
+    private final boolean poison = Boolean.getBoolean("kora.cuda.poison");
     private final CudaContext context;
     private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
     private long inUse, cached;
@@ -54,6 +57,9 @@ final class CudaAllocator {
                     throw new CudaException("cuda: out of device memory allocating " + size + " bytes (" + inUse + " in use): " + e.getMessage(), e);
                 }
             }
+        }
+        if (poison) { // tests: every block starts as NaN, so an output a kernel forgets to write shows
+            cuMemsetD32Async(p, Float.floatToRawIntBits(Float.NaN), size / Float.BYTES, context.stream());
         }
         inUse += size;
         return p;

@@ -93,9 +93,10 @@ public final class CudaContext {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);
         } catch (LinkageError e) {
-            throw new CudaUnavailableException("cuda: the CUDA driver could not be loaded (is an NVIDIA driver installed? " + e.getMessage() + ")", e);
+            String why = String.valueOf(e.getMessage()).contains("libcuda.so") ? "libcuda.so.1 was not found" : firstLine(e.getMessage());
+            throw new CudaUnavailableException("cuda: the CUDA driver could not be loaded (" + why + "; is an NVIDIA driver installed?)", e);
         } catch (CudaException e) {
-            throw new CudaUnavailableException("cuda: the CUDA driver did not start (" + e.getMessage() + ")", e);
+            throw new CudaUnavailableException("cuda: the CUDA driver did not start (" + firstLine(e.getMessage()) + ")", e);
         }
         int[] count = new int[1];
         cuDeviceGetCount(count);
@@ -120,6 +121,13 @@ public final class CudaContext {
         cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
         cuModuleLoadData(module, fatbin);
         allocator = new CudaAllocator(this);
+    }
+
+    /** JCuda's load errors run to many lines; the user gets the first. */
+    private static String firstLine(String message) {
+        String m = String.valueOf(message).strip();
+        int end = m.indexOf('\n');
+        return end < 0 ? m : m.substring(0, end).strip();
     }
 
     private static byte[] readFatbin() {
