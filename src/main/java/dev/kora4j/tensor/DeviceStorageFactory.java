@@ -1,5 +1,7 @@
 package dev.kora4j.tensor;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -15,11 +17,23 @@ public interface DeviceStorageFactory {
 
     /** The factory for {@code device}, or an error naming the device when this build has none. */
     static DeviceStorageFactory of(Device device) {
-        for (DeviceStorageFactory f : ServiceLoader.load(DeviceStorageFactory.class)) {
-            if (f.device() == device) {
-                return f;
+        DeviceStorageFactory f = Found.FACTORIES.get(device);
+        if (f == null) {
+            throw new UnsupportedOperationException("no storage for device " + device + " in this build of kora4j");
+        }
+        return f;
+    }
+
+    /** The factories on the class path, looked up once (on first use of an off-heap device). */
+    final class Found {
+        private static final Map<Device, DeviceStorageFactory> FACTORIES = new EnumMap<>(Device.class);
+
+        static {
+            for (DeviceStorageFactory f : ServiceLoader.load(DeviceStorageFactory.class)) {
+                FACTORIES.putIfAbsent(f.device(), f);
             }
         }
-        throw new UnsupportedOperationException("no storage for device " + device + " in this build of kora4j");
+
+        private Found() {}
     }
 }
