@@ -63,6 +63,11 @@ public final class CudaBackend implements Backend {
         return "cuda: " + context.deviceName() + " (sm_" + context.capability() + "), GEMM: " + gemm.description();
     }
 
+    /** A timer of GPU work by CUDA events on this backend's stream. */
+    public CudaTimer timer() {
+        return new CudaTimer(context);
+    }
+
     /** Waits for all queued work (timings, and errors of earlier launches). */
     public void synchronize() {
         context.sync();
