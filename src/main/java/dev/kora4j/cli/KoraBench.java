@@ -1,9 +1,6 @@
 package dev.kora4j.cli;
 
-import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.cpu.Parallel;
-import dev.kora4j.backend.cuda.CudaBackend;
-import dev.kora4j.backend.cuda.CudaTimer;
 import dev.kora4j.peft.KoraOp;
 import dev.kora4j.peft.KoraWeights;
 import dev.kora4j.tensor.DType;
@@ -39,16 +36,8 @@ final class KoraBench implements Runnable {
         if ((long) tokens * 3 * dim > Integer.MAX_VALUE) {
             throw new UserError("--tokens × 3·--dim must stay below 2^31 elements");
         }
-        if (!device.equals("cpu") && !device.equals("cuda")) {
-            throw new UserError("--device must be cpu or cuda, got " + device);
-        }
+        clock = BenchClock.forDevice(device);
         Device d = Device.parse(device);
-        try {
-            // cuda: GPU time by CUDA events on the backend's stream; cpu: wall time.
-            clock = Backends.of(d) instanceof CudaBackend cuda ? new GpuClock(cuda.timer()) : new WallClock();
-        } catch (IllegalStateException e) {
-            throw new UserError("--device " + device + ": " + e.getMessage());
-        }
         Main.applyThreads(threads);
         Rng rng = new Rng(5);
         Tensor x = Tensor.randn(rng, tokens, dim).to(d).detach().requiresGrad(true);
@@ -68,7 +57,7 @@ final class KoraBench implements Runnable {
         out.put("rank", rank);
         out.put("dcomp", dcomp);
         out.put("threads", Parallel.threads());
-        out.put("device", Backends.of(d) instanceof CudaBackend cuda ? cuda.describe() : device);
+        out.put("device", BenchClock.describe(device));
         // y is the qkv output the fused op writes into: each run gets a fresh copy, made outside the timing.
         out.put("fused_fwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), null, x, w));
         out.put("fused_fwdbwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), cotangent, x, w));
@@ -81,36 +70,7 @@ final class KoraBench implements Runnable {
         return Tensor.uniform(rng, -bound, bound, shape).to(d).detach().requiresGrad(true);
     }
 
-    private Clock clock;
-
-    /** Times one repeat: wall time on the cpu, CUDA events on the GPU's stream. */
-    private interface Clock {
-        void start();
-
-        double stopMillis();
-    }
-
-    private static final class WallClock implements Clock {
-        private long t0;
-
-        public void start() {
-            t0 = System.nanoTime();
-        }
-
-        public double stopMillis() {
-            return (System.nanoTime() - t0) / 1e6;
-        }
-    }
-
-    private record GpuClock(CudaTimer timer) implements Clock {
-        public void start() {
-            timer.start();
-        }
-
-        public double stopMillis() {
-            return timer.stopMillis();
-        }
-    }
+    private BenchClock clock;
 
     /** Median ms of op (and backward when a cotangent is given), gradients cleared between runs. */
     private double time(Supplier<Tensor> input, java.util.function.Function<Tensor, Tensor> op, Tensor cotangent, Tensor x, KoraWeights w) {
