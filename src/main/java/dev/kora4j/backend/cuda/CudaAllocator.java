@@ -37,9 +37,33 @@ final class CudaAllocator {
         return Math.max(unit, (bytes + unit - 1) / unit * unit);
     }
 
-    /** A block of at least {@code bytes}; its contents are whatever the last user left. */
-    synchronized CUdeviceptr allocate(long bytes) {
+    /**
+     * A block of at least {@code bytes}; its contents are whatever the last user left. When the
+     * device is full: first the cached blocks go back to the driver; then, since blocks of
+     * unreachable tensors return only once the garbage collector has found them, a collection is
+     * asked for (outside the lock, so that the cleaner can release) and the allocation retried.
+     */
+    CUdeviceptr allocate(long bytes) {
         long size = bucket(bytes);
+        CUdeviceptr p = tryAllocate(size);
+        for (int attempt = 0; p == null && attempt < 6; attempt++) {
+            System.gc();
+            try {
+                Thread.sleep(1L << (attempt + 2)); // 4 ms .. 128 ms for the cleaner to run
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            p = tryAllocate(size);
+        }
+        if (p == null) {
+            throw new CudaException("cuda: out of device memory allocating " + size + " bytes (" + bytesInUse() + " in use)");
+        }
+        return p;
+    }
+
+    /** A block from the bucket's free list or the driver (after emptying the cache if needed), or null when the device is full. */
+    private synchronized CUdeviceptr tryAllocate(long size) {
         ArrayDeque<CUdeviceptr> list = free.get(size);
         CUdeviceptr p = list == null ? null : list.poll();
         if (p != null) {
@@ -47,14 +71,10 @@ final class CudaAllocator {
         } else {
             p = new CUdeviceptr();
             context.makeCurrent();
-            try {
-                cuMemAlloc(p, size);
-            } catch (CudaException outOfMemory) {
-                emptyCache(); // give the cached blocks back to the driver and try once more
-                try {
-                    cuMemAlloc(p, size);
-                } catch (CudaException e) {
-                    throw new CudaException("cuda: out of device memory allocating " + size + " bytes (" + inUse + " in use): " + e.getMessage(), e);
+            if (!driverAllocate(p, size)) {
+                emptyCache();
+                if (!driverAllocate(p, size)) {
+                    return null;
                 }
             }
         }
@@ -63,6 +83,18 @@ final class CudaAllocator {
         }
         inUse += size;
         return p;
+    }
+
+    private static boolean driverAllocate(CUdeviceptr p, long size) {
+        try {
+            cuMemAlloc(p, size);
+            return true;
+        } catch (CudaException e) {
+            if (e.getMessage() != null && e.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Returns a block of the size it was allocated with to its bucket's free list. */

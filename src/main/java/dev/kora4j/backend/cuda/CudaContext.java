@@ -51,8 +51,8 @@ public final class CudaContext {
     private final CUmodule module = new CUmodule();
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
-    private final String name;
-    private final int capability;
+    private String name; // set once, in open()
+    private int capability;
     private final boolean syncEachLaunch = Boolean.getBoolean("kora.cuda.sync");
     final CudaAllocator allocator;
 
@@ -98,6 +98,16 @@ public final class CudaContext {
         } catch (CudaException e) {
             throw new CudaUnavailableException("cuda: the CUDA driver did not start (" + firstLine(e.getMessage()) + ")", e);
         }
+        try {
+            name = open(ordinal, fatbin);
+        } catch (CudaException e) {
+            throw new CudaUnavailableException("cuda: device " + ordinal + " could not be opened (" + firstLine(e.getMessage()) + ")", e);
+        }
+        allocator = new CudaAllocator(this);
+    }
+
+    /** Selects the device, retains its primary context, makes the stream and loads the kernels; returns the device's name. */
+    private String open(int ordinal, byte[] fatbin) {
         int[] count = new int[1];
         cuDeviceGetCount(count);
         if (ordinal < 0 || ordinal >= count[0]) {
@@ -108,19 +118,19 @@ public final class CudaContext {
         byte[] nameBytes = new byte[256];
         cuDeviceGetName(nameBytes, nameBytes.length, device);
         String raw = new String(nameBytes, StandardCharsets.US_ASCII);
-        name = raw.substring(0, Math.max(0, raw.indexOf('\0') < 0 ? raw.length() : raw.indexOf('\0')));
+        String deviceName = raw.indexOf('\0') < 0 ? raw : raw.substring(0, raw.indexOf('\0'));
         int[] major = new int[1], minor = new int[1];
         cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
         capability = major[0] * 10 + minor[0];
         if (capability < 80) {
-            throw new CudaUnavailableException("cuda: " + name + " (sm_" + capability + ") is older than the sm_80 the kernels are built for");
+            throw new CudaUnavailableException("cuda: " + deviceName + " (sm_" + capability + ") is older than the sm_80 the kernels are built for");
         }
         cuDevicePrimaryCtxRetain(context, device);
         makeCurrent();
         cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
         cuModuleLoadData(module, fatbin);
-        allocator = new CudaAllocator(this);
+        return deviceName;
     }
 
     /** JCuda's load errors run to many lines; the user gets the first. */
