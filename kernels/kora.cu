@@ -34,74 +34,68 @@ extern "C" __global__ void kora_forward(const float *u, const float *m, const fl
     }
 }
 
-// One block per chunk of `chunk` tokens. Writes du [N, 3r] and h [N, dc] (for kora_backward_weights),
-// and partials [blocks, dc·3r + dc + 1]: this chunk's G (row-major [dc, 3r]), db1, and dg.
-// Shared memory: dc·3r + 3·dc + 1 + (blockDim/32)·(KORA_MAX_DC + 1) floats.
+// One block per chunk of `chunk` tokens, one warp per token: warp w takes tokens first + w,
+// first + w + warps, ... in order, so no block-wide barrier runs per token. Writes du [N, 3r] and
+// h [N, dc] (for kora_backward_weights), and partials [blocks, dc·3r + dc + 1]: this chunk's G
+// (row-major [dc, 3r]), db1 and dg, the warps' sums added in warp order.
+// Shared memory: warps · (dc·3r + 2·dc + 1) floats.
 extern "C" __global__ void kora_backward_tokens(const float *u, const float *pre, const float *m, const float *w2,
                                                 const float *b2, float gate, const float *dv, int dvrow,
                                                 float *du, float *h, float *partials,
                                                 int n, int r3, int dc, int d, int chunk) {
     extern __shared__ float smem[];
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31;
-    float *sG = smem, *sdb1 = sG + dc * r3, *sdpre = sdb1 + dc, *se = sdpre + dc, *wsum = se + dc + 1;
-    for (int k = threadIdx.x; k < dc * r3; k += blockDim.x) sG[k] = 0.f;
-    for (int i = threadIdx.x; i < dc; i += blockDim.x) sdb1[i] = 0.f;
-    float dg = 0.f;  // kept by thread 0
+    int width = dc * r3 + dc + 1, stride = width + dc;
+    float *part = smem + w * stride;  // this warp's G, db1, dg
+    float *sdpre = part + width;      // this warp's dpre of its current token
+    for (int k = lane; k < width; k += 32) part[k] = 0.f;
     int first = blockIdx.x * chunk, last = min(n, first + chunk);
-    for (int t = first; t < last; t++) {
+    for (int t = first + w; t < last; t += warps) {
+        // e_i = Σ_o W2[o, i]·dv_t[o] and ⟨dv_t, b2⟩: each lane a strided slice, then a butterfly,
+        // which leaves every lane holding the same sums.
         const float *dvt = dv + (long) t * dvrow;
-        // e_i = Σ_o W2[o, i]·dv_t[o] and ⟨dv_t, b2⟩: per-thread slices, then warps, then warps in order.
         float e[KORA_MAX_DC + 1];
 #pragma unroll
         for (int i = 0; i <= KORA_MAX_DC; i++) e[i] = 0.f;
-        for (int o = threadIdx.x; o < d; o += blockDim.x) {
+        for (int o = lane; o < d; o += 32) {
             float g = dvt[o];
 #pragma unroll
             for (int i = 0; i < KORA_MAX_DC; i++)
                 if (i < dc) e[i] = fmaf(w2[o * dc + i], g, e[i]);
             e[KORA_MAX_DC] = fmaf(b2[o], g, e[KORA_MAX_DC]);
         }
+        float dgt = warp_sum(e[KORA_MAX_DC]);  // ⟨dv_t, b2⟩, then + Σ_i e_i·h_i
 #pragma unroll
-        for (int i = 0; i <= KORA_MAX_DC; i++) {
-            if (i < dc || i == KORA_MAX_DC) {
-                float s = warp_sum(e[i]);
-                if (lane == 0) wsum[w * (KORA_MAX_DC + 1) + i] = s;
+        for (int i = 0; i < KORA_MAX_DC; i++) {
+            if (i < dc) {
+                float ei = warp_sum(e[i]);
+                float p = pre[(long) t * dc + i], hi = gelu(p);
+                dgt = fmaf(ei, hi, dgt);
+                if (lane == 0) {
+                    sdpre[i] = gate * ei * gelu_grad(p);
+                    h[(long) t * dc + i] = hi;
+                }
             }
         }
-        __syncthreads();
-        for (int i = threadIdx.x; i <= dc; i += blockDim.x) {
-            int slot = i < dc ? i : KORA_MAX_DC;
-            float s = 0.f;
-            for (int k = 0; k < warps; k++) s += wsum[k * (KORA_MAX_DC + 1) + slot];
-            se[i] = s;  // se[dc] = ⟨dv_t, b2⟩
-        }
-        __syncthreads();
-        for (int i = threadIdx.x; i < dc; i += blockDim.x) {
-            float p = pre[(long) t * dc + i], hi = gelu(p);
-            float dp = gate * se[i] * gelu_grad(p);
-            h[(long) t * dc + i] = hi;
-            sdpre[i] = dp;
-            sdb1[i] += dp;
-        }
-        if (threadIdx.x == 0) {
-            float dgt = se[dc];
-            for (int i = 0; i < dc; i++) dgt = fmaf(se[i], gelu(pre[(long) t * dc + i]), dgt);
-            dg += dgt;
-        }
-        __syncthreads();
+        __syncwarp();
         const float *ut = u + (long) t * r3;
-        for (int j = threadIdx.x; j < r3; j += blockDim.x) {
+        for (int j = lane; j < r3; j += 32) {  // du = Mᵀ·dpre
             float acc = 0.f;
             for (int i = 0; i < dc; i++) acc = fmaf(m[i * r3 + j], sdpre[i], acc);
             du[(long) t * r3 + j] = acc;
         }
-        for (int k = threadIdx.x; k < dc * r3; k += blockDim.x) sG[k] = fmaf(sdpre[k / r3], ut[k % r3], sG[k]);
-        __syncthreads();  // sdpre, se and wsum are rewritten by the next token
+        for (int k = lane; k < dc * r3; k += 32) part[k] = fmaf(sdpre[k / r3], ut[k % r3], part[k]);  // G += dpre ⊗ u
+        for (int i = lane; i < dc; i += 32) part[dc * r3 + i] += sdpre[i];                              // db1 += dpre
+        if (lane == 0) part[dc * r3 + dc] += dgt;
+        __syncwarp();  // sdpre is rewritten for the warp's next token
     }
-    float *out = partials + (long) blockIdx.x * (dc * r3 + dc + 1);
-    for (int k = threadIdx.x; k < dc * r3; k += blockDim.x) out[k] = sG[k];
-    for (int i = threadIdx.x; i < dc; i += blockDim.x) out[dc * r3 + i] = sdb1[i];
-    if (threadIdx.x == 0) out[dc * r3 + dc] = dg;
+    __syncthreads();
+    float *out = partials + (long) blockIdx.x * width;
+    for (int k = threadIdx.x; k < width; k += blockDim.x) {
+        float s = 0.f;
+        for (int v = 0; v < warps; v++) s += smem[v * stride + k];
+        out[k] = s;
+    }
 }
 
 // Grid (ceil(D / blockDim), chunks): thread o sums its chunk's tokens in order into

@@ -56,11 +56,9 @@ final class CudaFused {
         }
         int chunks = Math.max(1, (n + KORA_CHUNK - 1) / KORA_CHUNK);
         int tokenWidth = dc * r3 + dc + 1, weightWidth = d * dc + d;
-        int threads = 256;
-        long shared = (long) (dc * r3 + 3 * dc + 1 + (threads / 32) * (KORA_MAX_DC + 1)) * Float.BYTES;
-        if (shared > SHARED_LIMIT) {
-            throw new UnsupportedOperationException(op + ": d_comp·3r = " + dc * r3 + " needs more shared memory than the kernel is built for");
-        }
+        int warps = warpsFor(op, (long) dc * r3 + 2L * dc + 1); // one warp per token, each with its own partial sums
+        int threads = 32 * warps;
+        int shared = warps * (dc * r3 + 2 * dc + 1) * Float.BYTES;
         try (var ud = dense(context, op, u); var pd = dense(context, op, pre); var md = dense(context, op, m);
              var w2d = dense(context, op, w2); var b2d = dense(context, op, b2);
              var h = DeviceBuffer.floats(context, (long) n * dc);
@@ -69,7 +67,7 @@ final class CudaFused {
              var tokenSums = DeviceBuffer.floats(context, tokenWidth);
              var weightSums = DeviceBuffer.floats(context, weightWidth)) {
             if (n > 0) {
-                context.launch("kora_backward_tokens", new int[] {chunks, 1, 1}, new int[] {threads, 1, 1}, (int) shared,
+                context.launch("kora_backward_tokens", new int[] {chunks, 1, 1}, new int[] {threads, 1, 1}, shared,
                         ud.pointer(), pd.pointer(), md.pointer(), w2d.pointer(), b2d.pointer(), gate, ptr(op, dv), dv.stride(0),
                         ptr(op, du), h.pointer(), tokenParts.pointer(), n, r3, dc, d, KORA_CHUNK);
                 context.launch("kora_backward_weights", new int[] {(d + 127) / 128, chunks, 1}, new int[] {128, 1, 1}, 0,
@@ -110,7 +108,7 @@ final class CudaFused {
 
     // ---- attention ------------------------------------------------------------------------------
 
-    /** Warps per block (one query row or key column each) such that `floatsPerWarp` each fit in shared memory. */
+    /** Warps per block (one token, query row or key column each) such that `floatsPerWarp` each fit in shared memory. */
     private static int warpsFor(String op, long floatsPerWarp) {
         for (int warps = 8; warps >= 1; warps /= 2) {
             if (warps * floatsPerWarp * Float.BYTES <= SHARED_LIMIT) {
