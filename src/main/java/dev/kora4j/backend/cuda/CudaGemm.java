@@ -67,7 +67,19 @@ final class CudaGemm {
     }
 
     /** One operand matrix [rows, cols] of every batch: element (i, j) at i·rowStride + j·colStride, batches batchStride apart. */
-    private record Matrix(CUdeviceptr pointer, long batchStride, int rowStride, int colStride) {}
+    record Matrix(CUdeviceptr pointer, long batchStride, int rowStride, int colStride) {}
+
+    /**
+     * The operations and leading dimensions of the cublasSgemm call that computes row-major
+     * C [m, n] = A·B as column-major Cᵀ = op(B)·op(A) (B is cuBLAS's first operand); null when an
+     * operand has no unit stride (it is then copied, or the kernel used).
+     */
+    record CublasPlan(int opB, int ldb, int opA, int lda) {
+        static CublasPlan of(Matrix a, Matrix b, int m, int n, int k) {
+            int[] as = cublasShape(a, m, k), bs = cublasShape(b, k, n);
+            return as == null || bs == null ? null : new CublasPlan(bs[0], bs[1], as[0], as[1]);
+        }
+    }
 
     void multiply(Tensor a, Tensor b, Tensor c, boolean accumulate) {
         int rank = c.rank();
@@ -89,8 +101,9 @@ final class CudaGemm {
              CudaTensors.Dense bd = batchStride(b) < 0 ? dense(context, "matmul", b) : null) {
             Matrix am = matrix(a, ad), bm = matrix(b, bd);
             Matrix cm = new Matrix(ptr("matmul", c), (long) m * n, n, 1);
-            if (handle != null && cublasShape(am, m, k) != null && cublasShape(bm, k, n) != null) {
-                cublas(am, bm, cm, m, n, k, batches, accumulate);
+            CublasPlan plan = handle == null ? null : CublasPlan.of(am, bm, m, n, k);
+            if (plan != null) {
+                cublas(plan, am, bm, cm, m, n, k, batches, accumulate);
             } else {
                 kernel(am, bm, cm, m, n, k, batches, accumulate);
             }
@@ -106,7 +119,7 @@ final class CudaGemm {
     }
 
     /** The one stride between consecutive batches of t (0 when broadcast or single), or −1 if there is none. */
-    private static long batchStride(Tensor t) {
+    static long batchStride(Tensor t) {
         int batchDims = t.rank() - 2;
         long stride = 0;
         long span = -1; // the stride the next outer dim needs, once an inner one is seen
@@ -138,13 +151,12 @@ final class CudaGemm {
         return null;
     }
 
-    private void cublas(Matrix a, Matrix b, Matrix c, int m, int n, int k, int batches, boolean accumulate) {
-        int[] as = cublasShape(a, m, k), bs = cublasShape(b, k, n);
+    private void cublas(CublasPlan plan, Matrix a, Matrix b, Matrix c, int m, int n, int k, int batches, boolean accumulate) {
         Pointer one = Pointer.to(new float[] {1f}), beta = Pointer.to(new float[] {accumulate ? 1f : 0f});
         context.makeCurrent();
         try {
-            JCublas2.cublasSgemmStridedBatched(handle, bs[0], as[0], n, m, k, one,
-                    b.pointer(), bs[1], b.batchStride(), a.pointer(), as[1], a.batchStride(),
+            JCublas2.cublasSgemmStridedBatched(handle, plan.opB(), plan.opA(), n, m, k, one,
+                    b.pointer(), plan.ldb(), b.batchStride(), a.pointer(), plan.lda(), a.batchStride(),
                     beta, c.pointer(), n, c.batchStride(), batches);
         } catch (CudaException e) {
             throw new CudaException("cuda: cublasSgemmStridedBatched [" + m + "×" + k + "]·[" + k + "×" + n + "] × " + batches + ": " + e.getMessage(), e);
@@ -163,7 +175,7 @@ final class CudaGemm {
     }
 
     /** The kernel's struct Operand {long batch_stride; int row_stride; int col_stride;} as two longs (little-endian). */
-    private static long[] operand(Matrix x) {
+    static long[] operand(Matrix x) {
         return new long[] {x.batchStride(), (x.rowStride() & 0xffffffffL) | ((long) x.colStride() << 32)};
     }
 }
