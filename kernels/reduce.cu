@@ -14,6 +14,18 @@ extern "C" __global__ void sum_rows(const float *x, float *out, int rows, int co
     if (threadIdx.x == 0) out[r] = acc;
 }
 
+// Column sums of contiguous rows [rows, cols] (a sum over leading dims, such as a bias gradient
+// over tokens), without moving the reduced dims last: block (x, c) sums rows [c·chunk, (c+1)·chunk)
+// of its columns in row order into partials [chunks, cols]; sum_partials adds the chunks in order.
+extern "C" __global__ void sum_cols(const float *x, float *partials, int rows, int cols, int chunk) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j >= cols) return;
+    int first = blockIdx.y * chunk, last = min(rows, first + chunk);
+    float acc = 0.f;
+    for (int r = first; r < last; r++) acc += x[(long) r * cols + j];
+    partials[(long) blockIdx.y * cols + j] = acc;
+}
+
 // Orders (value, index) pairs as the reference does: NaN beats any number, a larger value beats a
 // smaller one, and among equals the smaller index wins. A total order, so the tree's shape does not matter.
 __device__ __forceinline__ bool better(float v, int i, float bv, int bi) {

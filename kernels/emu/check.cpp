@@ -150,6 +150,16 @@ static void reductions() {
         wa[r] = at;
     }
     close("sum_rows", s, ws, 1e-5);
+    {  // column sums in chunks of 64 rows, then the chunks in order (CudaBackend.sumLeading)
+        int r2 = 150, c2 = 300, chunk = 64, chunks = (r2 + chunk - 1) / chunk;
+        auto y = rnd((size_t) r2 * c2, -1, 1), parts = nan_filled((size_t) chunks * c2), cs = nan_filled(c2);
+        emu_launch({(unsigned) ((c2 + 255) / 256), (unsigned) chunks}, 256, 0, [&] { sum_cols(y.data(), parts.data(), r2, c2, chunk); });
+        emu_launch({(unsigned) ((c2 + 255) / 256)}, 256, 0, [&] { sum_partials(parts.data(), cs.data(), chunks, c2); });
+        std::vector<double> wc(c2, 0);
+        for (int r = 0; r < r2; r++)
+            for (int j = 0; j < c2; j++) wc[j] += y[(size_t) r * c2 + j];
+        close("sum_cols + sum_partials", cs, wc, 1e-5);
+    }
     checks++;
     bool argOk = arg == wa && std::isnan(mx[1]);
     for (int r = 0; r < rows; r++) argOk &= r == 1 || mx[r] == (float) wm[r];

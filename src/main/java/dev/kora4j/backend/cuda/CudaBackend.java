@@ -131,9 +131,31 @@ public final class CudaBackend implements Backend {
             return;
         }
         int cols = x.numel() / rows;
+        int leading = 0;
+        while (leading < summed.length && summed[leading]) {
+            leading++;
+        }
+        boolean onlyLeading = java.util.stream.IntStream.of(dims).distinct().count() == leading;
+        if (x.isContiguous() && leading > 0 && onlyLeading && cols > 0 && cols <= 65535L * SUM_CHUNK) {
+            sumLeading(x, out, cols, rows); // x is [cols reduced, rows kept] row-major: sum its columns
+            return;
+        }
         try (var rowsOf = reducedLast(x, summed, "sum")) {
             context.launch("sum_rows", new int[] {rows, 1, 1}, new int[] {rowThreads(cols), 1, 1}, 0,
                     rowsOf.pointer(), ptr("sum", out), rows, cols);
+        }
+    }
+
+    /** Rows per block of the column sums: the chunk whose partial sums one block writes. */
+    private static final int SUM_CHUNK = 64;
+
+    /** out[j] = Σ_r x[r, j] for contiguous x viewed as [reduced, kept], in fixed chunks of rows added in order. */
+    private void sumLeading(Tensor x, Tensor out, int reduced, int kept) {
+        int chunks = (reduced + SUM_CHUNK - 1) / SUM_CHUNK;
+        try (var partials = DeviceBuffer.floats(context, (long) chunks * kept)) {
+            context.launch("sum_cols", new int[] {(kept + THREADS - 1) / THREADS, chunks, 1}, new int[] {THREADS, 1, 1}, 0,
+                    ptr("sum", x), partials.pointer(), reduced, kept, SUM_CHUNK);
+            sumPartials(partials.pointer(), ptr("sum", out), chunks, kept);
         }
     }
 
