@@ -18,6 +18,7 @@ struct Layout {
 __device__ __forceinline__ long layout_offset(const Layout &l, long i) {
     // Unrolled with constant indices, so that the layout stays in parameter space (a loop indexed
     // by l.rank would copy it to a stack frame).
+    if (l.rank == 1 && l.stride[0] == 1) return i;  // contiguous (the host collapses those to one dim)
     long at = 0;
 #pragma unroll
     for (int d = MAX_RANK - 1; d >= 0; d--) {

@@ -117,7 +117,7 @@ static void elementwise() {
     }
     // copy between strided views: a permuted [5, 6, 4] view of a [6, 5, 4] buffer
     auto src = rnd(120, -1, 1), dst = nan_filled(120);
-    emu_launch({1}, 256, 0, [&] { copy_strided(src.data(), layout({5, 6, 4}, {4, 20, 1}), dst.data(), layout({5, 6, 4}, {24, 4, 1}), 120); });
+    emu_launch({1}, 256, 0, [&] { copy_strided(src.data(), layout({5, 6, 4}, {4, 20, 1}), dst.data(), layout({120}, {1}), 120); });
     std::vector<double> want(120);
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 6; j++)
@@ -265,11 +265,13 @@ static void attention(int b, int n, int d, int heads) {
     auto out = nan_filled((size_t) b * n * d), probs = nan_filled((size_t) b * heads * n * n);
     auto ds = nan_filled((size_t) b * heads * n * n), dqkv = nan_filled((size_t) b * n * 3 * d);
     Heads s{n, d, hd};
-    auto warps_for = [](long floats) { for (int w = 8; w >= 1; w /= 2) if (w * floats * 4 <= 48 * 1024) return w; return 0; };
-    int rw = warps_for(hd + n), cw = warps_for(2L * n);
+    long tile = (long) ATT_TILE * (hd + 1);
+    auto warps_for = [](long fixed, long floats) { for (int w = 8; w >= 1; w /= 2) if ((fixed + w * floats) * 4 <= 48 * 1024) return w; return 0; };
+    int rw = warps_for(tile, hd + n), cw = warps_for(0, 2L * n);
+    size_t rowShared = (tile + rw * (hd + n)) * 4;
     dim3 rg{(unsigned) ((n + rw - 1) / rw), (unsigned) heads, (unsigned) b}, cg{(unsigned) ((n + cw - 1) / cw), (unsigned) heads, (unsigned) b};
-    emu_launch(rg, 32 * rw, rw * (hd + n) * 4, [&] { attention_forward(qkv.data(), s, scale, out.data(), probs.data()); });
-    emu_launch(rg, 32 * rw, rw * (hd + n) * 4, [&] { attention_backward_rows(qkv.data(), probs.data(), gout.data(), s, scale, ds.data(), dqkv.data()); });
+    emu_launch(rg, 32 * rw, rowShared, [&] { attention_forward(qkv.data(), s, scale, out.data(), probs.data()); });
+    emu_launch(rg, 32 * rw, rowShared, [&] { attention_backward_rows(qkv.data(), probs.data(), gout.data(), s, scale, ds.data(), dqkv.data()); });
     emu_launch(cg, 32 * cw, cw * 2 * n * 4, [&] { attention_backward_cols(qkv.data(), probs.data(), gout.data(), s, ds.data(), dqkv.data()); });
     std::vector<double> wo((size_t) b * n * d), wp((size_t) b * heads * n * n), wd((size_t) b * n * 3 * d);
     auto at = [&](int img, int t, int c) { return (double) qkv[((size_t) img * n + t) * 3 * d + c]; };
@@ -455,6 +457,7 @@ int main() {
     attention(2, 65, 64, 2);
     attention(1, 197, 64, 1);
     attention(1, 5, 12, 2);
+    attention(1, 40, 288, 3);  // head width 96: three columns per lane
     kora(200, 64, 24, 4);
     kora(1, 8, 3, 1);
     kora(97, 40, 6, 7);

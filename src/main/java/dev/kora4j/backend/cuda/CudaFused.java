@@ -110,12 +110,26 @@ final class CudaFused {
 
     /** Warps per block (one token, query row or key column each) such that `floatsPerWarp` each fit in shared memory. */
     private static int warpsFor(String op, long floatsPerWarp) {
+        return warpsFor(op, 0, floatsPerWarp);
+    }
+
+    /** The same, with `fixedFloats` of the block's own besides (attention's staged tile). */
+    private static int warpsFor(String op, long fixedFloats, long floatsPerWarp) {
         for (int warps = 8; warps >= 1; warps /= 2) {
-            if (warps * floatsPerWarp * Float.BYTES <= SHARED_LIMIT) {
+            if ((fixedFloats + warps * floatsPerWarp) * Float.BYTES <= SHARED_LIMIT) {
                 return warps;
             }
         }
-        throw new UnsupportedOperationException(op + ": too many tokens for the cuda attention kernel's shared memory");
+        throw new UnsupportedOperationException(op + ": too many tokens or too wide a head for the cuda kernel's shared memory");
+    }
+
+    /** Must match ATT_TILE and ATT_MAX_HD in kernels/attention.cu. */
+    static final int ATT_TILE = 32, ATT_MAX_HD = 256;
+
+    private static void checkHeadWidth(String op, int hd) {
+        if (hd > ATT_MAX_HD) {
+            throw new UnsupportedOperationException(op + ": the cuda attention kernels take heads up to " + ATT_MAX_HD + " wide, got " + hd);
+        }
     }
 
     void attention(Tensor qkv, int heads, float scale, Tensor out, Tensor probs) {
@@ -126,10 +140,12 @@ final class CudaFused {
         if (b == 0 || n == 0 || hd == 0) {
             return;
         }
-        int warps = warpsFor(op, hd + n);
+        checkHeadWidth(op, hd);
+        long tile = (long) ATT_TILE * (hd + 1);
+        int warps = warpsFor(op, tile, hd + n);
         try (var x = dense(context, op, qkv)) {
             context.launch("attention_forward", new int[] {(n + warps - 1) / warps, heads, b}, new int[] {32 * warps, 1, 1},
-                    warps * (hd + n) * Float.BYTES, x.pointer(), new int[] {n, d, hd}, scale, ptr(op, out), ptr(op, probs));
+                    (int) (tile + warps * (hd + n)) * Float.BYTES, x.pointer(), new int[] {n, d, hd}, scale, ptr(op, out), ptr(op, probs));
         }
     }
 
@@ -140,12 +156,14 @@ final class CudaFused {
         if (b == 0 || n == 0 || hd == 0) {
             return;
         }
-        int rowWarps = warpsFor(op, hd + n), colWarps = warpsFor(op, 2L * n);
+        checkHeadWidth(op, hd);
+        long tile = (long) ATT_TILE * (hd + 1);
+        int rowWarps = warpsFor(op, tile, hd + n), colWarps = warpsFor(op, 2L * n);
         int[] dims = {n, d, hd};
         try (var x = dense(context, op, qkv); var p = dense(context, op, probs); var go = dense(context, op, gOut);
              var ds = DeviceBuffer.floats(context, (long) b * heads * n * n)) {
             context.launch("attention_backward_rows", new int[] {(n + rowWarps - 1) / rowWarps, heads, b}, new int[] {32 * rowWarps, 1, 1},
-                    rowWarps * (hd + n) * Float.BYTES, x.pointer(), p.pointer(), go.pointer(), dims, scale, ds.pointer(), ptr(op, dqkv));
+                    (int) (tile + rowWarps * (hd + n)) * Float.BYTES, x.pointer(), p.pointer(), go.pointer(), dims, scale, ds.pointer(), ptr(op, dqkv));
             context.launch("attention_backward_cols", new int[] {(n + colWarps - 1) / colWarps, heads, b}, new int[] {32 * colWarps, 1, 1},
                     colWarps * 2 * n * Float.BYTES, x.pointer(), p.pointer(), go.pointer(), dims, ds.pointer(), ptr(op, dqkv));
         }

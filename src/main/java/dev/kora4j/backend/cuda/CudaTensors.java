@@ -22,6 +22,9 @@ final class CudaTensors {
 
     /** The kernels' struct Layout {rank; shape[8]; stride[8]} of a view (its offset is in ptr). */
     static int[] layout(String op, Tensor t) {
+        if (t.isContiguous()) { // one dim: the kernels then index without dividing
+            return layout(op, new int[] {t.numel()}, new int[] {1});
+        }
         return layout(op, t.shape(), t.strides());
     }
 

@@ -81,6 +81,8 @@ class CudaBuildTest {
         }
         assertEquals(d.get("MAX_RANK"), CudaTensors.MAX_RANK, "MAX_RANK");
         assertEquals(d.get("KORA_MAX_DC"), CudaFused.KORA_MAX_DC, "KORA_MAX_DC");
+        assertEquals(d.get("ATT_TILE"), CudaFused.ATT_TILE, "ATT_TILE");
+        assertEquals(d.get("ATT_MAX_HD"), CudaFused.ATT_MAX_HD, "ATT_MAX_HD");
     }
 
     @Test
