@@ -431,22 +431,38 @@ static void gemm(int m, int n, int k, int batches, bool ta, bool tb, bool acc) {
 }
 
 static void adamw() {
-    long n = 1000;
-    auto w = rnd(n, -1, 1), g = rnd(n, -1, 1), m = rnd(n, -0.1, 0.1), v = rnd(n, 0, 0.01);
-    auto w2 = w, m2 = m, v2 = v;
+    // three tensors of different sizes in one launch, through the table of addresses
+    std::vector<long> sizes = {1000, 1, 333};
     float decay = 1 - 1e-3f * 0.01f, beta2 = 0.999f, omb1 = 0.1f, omb2 = 0.001f, step = 1e-3f / 0.1f, bc2 = std::sqrt(0.001f), eps = 1e-8f;
-    emu_launch({blocks_for(n)}, 256, 0, [&] { adamw_step(w.data(), g.data(), m.data(), v.data(), n, decay, beta2, omb1, omb2, step, bc2, eps); });
-    for (long i = 0; i < n; i++) {  // the cpu kernel's scalar tail, in its order
-        float gi = g[i];
-        w2[i] *= decay;
-        m2[i] += (gi - m2[i]) * omb1;
-        v2[i] = v2[i] * beta2 + omb2 * gi * gi;
-        float denom = (float) std::sqrt((double) v2[i]) / bc2 + eps;
-        w2[i] += -step * m2[i] / denom;
+    std::vector<std::vector<float>> w, g, m, v;
+    std::vector<unsigned long long> table;
+    std::vector<long> starts = {0};
+    for (long n : sizes) {
+        w.push_back(rnd(n, -1, 1)); g.push_back(rnd(n, -1, 1)); m.push_back(rnd(n, -0.1, 0.1)); v.push_back(rnd(n, 0, 0.01));
+        starts.push_back(starts.back() + n);
     }
-    same_bits("adamw w", w, w2);
-    same_bits("adamw m", m, m2);
-    same_bits("adamw v", v, v2);
+    for (size_t t = 0; t < sizes.size(); t++)
+        for (auto *x : {&w[t], &g[t], &m[t], &v[t]}) table.push_back((unsigned long long) (uintptr_t) x->data());
+    auto w2 = w, m2 = m, v2 = v;
+    long total = starts.back();
+    emu_launch({blocks_for(total)}, 256, 0, [&] {
+        adamw_step(table.data(), starts.data(), (int) sizes.size(), total, decay, beta2, omb1, omb2, step, bc2, eps);
+    });
+    for (size_t t = 0; t < sizes.size(); t++)
+        for (long i = 0; i < sizes[t]; i++) {  // the cpu kernel's scalar tail, in its order
+            float gi = g[t][i];
+            w2[t][i] *= decay;
+            m2[t][i] += (gi - m2[t][i]) * omb1;
+            v2[t][i] = v2[t][i] * beta2 + omb2 * gi * gi;
+            float denom = (float) std::sqrt((double) v2[t][i]) / bc2 + eps;
+            w2[t][i] += -step * m2[t][i] / denom;
+        }
+    for (size_t t = 0; t < sizes.size(); t++) {
+        std::string n = " tensor " + std::to_string(t);
+        same_bits("adamw w" + n, w[t], w2[t]);
+        same_bits("adamw m" + n, m[t], m2[t]);
+        same_bits("adamw v" + n, v[t], v2[t]);
+    }
 }
 
 int main() {

@@ -4,15 +4,17 @@ import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * AdamW with PyTorch's semantics and operation order: decoupled weight decay
  * (p ← p·(1 − lr·wd)), then m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², and
  * p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + eps).
- * Parameters on the cuda device are updated there, one fused kernel launch per parameter, with
+ * Parameters on the cuda device are updated there, all of them in one fused kernel launch, with
  * the bits the cpu kernel gives.
  */
 public final class AdamW extends Optimizer {
@@ -65,9 +67,14 @@ public final class AdamW extends Optimizer {
 
     @Override
     public void step() {
+        // cuda parameters: one launch for all that share a step count (normally all of them)
+        Map<Long, List<Tensor[]>> onDevice = new TreeMap<>();
         for (Tensor p : params) {
             if (!p.device().onHeap()) {
-                deviceStep(p);
+                Tensor[] wgmv = deviceStep(p);
+                if (wgmv != null) {
+                    onDevice.computeIfAbsent(deviceState.get(p).step, k -> new ArrayList<>()).add(wgmv);
+                }
                 continue;
             }
             float[] g = gradOf(p);
@@ -78,6 +85,7 @@ public final class AdamW extends Optimizer {
             s.step++;
             AdamWKernel.step(p.floats(), p.offset(), g, s.m, s.v, g.length, coefficients(s.step));
         }
+        onDevice.forEach((step, tensors) -> CudaBackend.get().adamwStep(tensors, coefficients(step)));
     }
 
     /** The step's constants, rounded to float as the kernels take them (the same on every device). */
@@ -87,11 +95,11 @@ public final class AdamW extends Optimizer {
                 (float) (lr / (1 - Math.pow(beta1, step))), (float) Math.sqrt(1 - Math.pow(beta2, step)), (float) eps);
     }
 
-    /** A cuda parameter: one fused kernel launch over it, its moments on the device. */
-    private void deviceStep(Tensor p) {
+    /** A cuda parameter's {w, g, m, v} for this step (its moments made on the device at its first), or null without a gradient. */
+    private Tensor[] deviceStep(Tensor p) {
         Tensor g = p.grad();
         if (g == null) {
-            return;
+            return null;
         }
         if (!g.isContiguous() || g.numel() != p.numel()) {
             throw new IllegalStateException("optimizer: a gradient must be a contiguous buffer of the parameter's size");
@@ -99,7 +107,7 @@ public final class AdamW extends Optimizer {
         DeviceState s = deviceState.computeIfAbsent(p, key -> new DeviceState(
                 Tensor.zeros(DType.F32, key.device(), key.numel()), Tensor.zeros(DType.F32, key.device(), key.numel())));
         s.step++;
-        CudaBackend.get().adamwStep(p, g, s.m, s.v, coefficients(s.step));
+        return new Tensor[] {p, g, s.m, s.v};
     }
 
     /** The moments of p (null before its first step), for checkpoints; a copy on the heap for a cuda parameter. */

@@ -69,7 +69,7 @@ final class CudaAllocator {
         if (p != null) {
             cached -= size;
         } else {
-            p = new CUdeviceptr();
+            p = new DeviceAddress();
             context.makeCurrent();
             if (!driverAllocate(p, size)) {
                 emptyCache();

@@ -17,6 +17,7 @@ import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
@@ -366,7 +367,12 @@ public final class CudaBackend implements Backend {
      * tensor serves as well as one tensor), with the bits of {@link AdamWKernel#step}.
      */
     public void adamwStep(Tensor w, Tensor g, Tensor m, Tensor v, AdamWKernel.Coefficients c) {
-        fused.adamw(w, g, m, v, c);
+        fused.adamw(List.<Tensor[]>of(new Tensor[] {w, g, m, v}), c);
+    }
+
+    /** One AdamW step over many tensors in one launch: each element of {@code tensors} is {w, g, m, v}. */
+    public void adamwStep(List<Tensor[]> tensors, AdamWKernel.Coefficients c) {
+        fused.adamw(tensors, c);
     }
 
     static String shapes(Tensor... ts) {

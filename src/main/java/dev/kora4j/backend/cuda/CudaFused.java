@@ -7,9 +7,11 @@ import static dev.kora4j.backend.cuda.CudaTensors.ptr;
 import static dev.kora4j.backend.cuda.CudaTensors.requireContiguous;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.tensor.Tensor;
+import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
@@ -171,20 +173,38 @@ final class CudaFused {
 
     // ---- AdamW ----------------------------------------------------------------------------------
 
-    void adamw(Tensor w, Tensor g, Tensor m, Tensor v, AdamWKernel.Coefficients c) {
+    /**
+     * One AdamW step over every tensor of {@code tensors} (each {w, g, m, v}, contiguous and of one
+     * size) in one launch: the kernel reads a table of their addresses.
+     */
+    void adamw(List<Tensor[]> tensors, AdamWKernel.Coefficients c) {
         String op = "adamw";
-        long n = w.numel();
-        for (Tensor t : new Tensor[] {w, g, m, v}) {
-            requireContiguous(op, t, "tensor");
-            if (t.numel() != n) {
-                throw new IllegalArgumentException(op + ": w, g, m and v must have one size, got " + CudaBackend.shapes(w, g, m, v));
+        int count = tensors.size();
+        long[] table = new long[4 * count + count + 1]; // addresses [count][4], then starts [count + 1]
+        long total = 0;
+        for (int t = 0; t < count; t++) {
+            Tensor[] wgmv = tensors.get(t);
+            long n = wgmv[0].numel();
+            for (int k = 0; k < 4; k++) {
+                requireContiguous(op, wgmv[k], "tensor");
+                if (wgmv[k].numel() != n) {
+                    throw new IllegalArgumentException(op + ": w, g, m and v must have one size, got " + CudaBackend.shapes(wgmv));
+                }
+                table[4 * t + k] = CudaTensors.address(op, wgmv[k]);
             }
+            table[4 * count + t] = total;
+            total += n;
         }
-        if (n == 0) {
+        table[4 * count + count] = total;
+        if (total == 0) {
             return;
         }
-        context.launch("adamw_step", new int[] {blocksFor(n), 1, 1}, new int[] {THREADS, 1, 1}, 0,
-                ptr(op, w), ptr(op, g), ptr(op, m), ptr(op, v), n,
-                c.decay(), c.beta2(), c.oneMinusBeta1(), c.oneMinusBeta2(), c.stepSize(), c.bc2Sqrt(), c.eps());
+        try (var onDevice = DeviceBuffer.floats(context, 2L * table.length)) { // longs: two floats' room each
+            context.makeCurrent();
+            cuMemcpyHtoDAsync(onDevice.pointer(), Pointer.to(table), (long) table.length * Long.BYTES, context.stream());
+            context.launch("adamw_step", new int[] {blocksFor(total), 1, 1}, new int[] {THREADS, 1, 1}, 0,
+                    onDevice.pointer(), onDevice.at(2L * 4 * count), count, total,
+                    c.decay(), c.beta2(), c.oneMinusBeta1(), c.oneMinusBeta2(), c.stepSize(), c.bc2Sqrt(), c.eps());
+        }
     }
 }

@@ -43,6 +43,11 @@ final class CudaStorage implements DeviceStorage {
         return pointer.withByteOffset((long) index * Float.BYTES);
     }
 
+    /** The same address as a number (for tables of tensors that a kernel reads). */
+    long address(int index) {
+        return ((DeviceAddress) pointer).address() + (long) index * Float.BYTES;
+    }
+
     @Override
     public Device device() {
         return Device.CUDA;

@@ -20,6 +20,14 @@ final class CudaTensors {
         return s.at(t.offset());
     }
 
+    /** The numeric device address of t's first element (for tables of tensors). */
+    static long address(String op, Tensor t) {
+        if (!(t.storage() instanceof CudaStorage s)) {
+            throw new IllegalArgumentException(op + ": a tensor on " + t.device() + " was given to the cuda backend");
+        }
+        return s.address(t.offset());
+    }
+
     /** The kernels' struct Layout {rank; shape[8]; stride[8]} of a view (its offset is in ptr). */
     static int[] layout(String op, Tensor t) {
         if (t.isContiguous()) { // one dim: the kernels then index without dividing
