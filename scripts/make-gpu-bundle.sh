@@ -26,7 +26,7 @@ junit_version=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xm
 platform_version="1.${junit_version#5.}" # JUnit 5.x.y ships with platform 1.x.y
 mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform_version" \
     -DoutputDirectory="$ROOT/target/junit"
-unzip -l target/kora4j.jar | grep -q 'dev/kora4j/backend/cuda/kora.fatbin' \
+unzip -l target/kora4j.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
     || { echo "make-gpu-bundle: target/kora4j.jar has no kora.fatbin" >&2; exit 1; }
 
 rm -rf "$OUT"
