@@ -35,7 +35,9 @@ class CudaBackendTest {
     void setUp() {
         CudaSupport.assumeCuda();
         cuda = CudaBackend.get();
-        rng = new Rng(System.nanoTime()); // fresh inputs each run; failures print the values
+        long seed = System.nanoTime(); // fresh inputs each run; the seed is printed to repeat a failure
+        System.out.println("CudaBackendTest seed " + seed);
+        rng = new Rng(seed);
     }
 
     /** The same random values on the reference device and on cuda: {ref, cuda}. */
