@@ -2,7 +2,8 @@
 """The KoRA update of one attention block in PyTorch eager (float32, CPU), timed as `kora bench kora`
 times ours: forward, and forward+backward, median of the timed repeats. Same maths as
 kora-math.md §2 (unfused: δ_q, δ_k, δ_v, their concatenation, the composition MLP, the gated add).
-Prints one JSON line. Usage: bench_kora_torch.py --tokens 12608 --dim 768 [--rank 8 --dcomp 4 --threads 2]"""
+With --device cuda the tensors live on the GPU and each repeat is timed by CUDA events.
+Prints one JSON line. Usage: bench_kora_torch.py --tokens 12608 --dim 768 [--rank 8 --dcomp 4 --threads 2 --device cpu|cuda]"""
 import argparse
 import json
 import statistics
@@ -21,22 +22,24 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     a = p.parse_args()
+    dev = torch.device(a.device)
     torch.set_num_threads(a.threads)
     torch.manual_seed(5)
     n, d, r, dc = a.tokens, a.dim, a.rank, a.dcomp
 
     def param(*shape, bound):
-        return (torch.rand(*shape) * 2 - 1).mul_(bound).requires_grad_(True)
+        return (torch.rand(*shape) * 2 - 1).mul_(bound).to(dev).requires_grad_(True)
 
-    x = torch.randn(n, d, requires_grad=True)
-    y = torch.randn(n, 3 * d)
-    cot = torch.randn(n, 3 * d)
+    x = torch.randn(n, d).to(dev).requires_grad_(True)
+    y = torch.randn(n, 3 * d).to(dev)
+    cot = torch.randn(n, 3 * d).to(dev)
     A = [param(r, d, bound=d ** -0.5) for _ in range(3)]
     B = [param(d, r, bound=0.1) for _ in range(3)]
     w1, b1 = param(dc, 3 * d, bound=(3 * d) ** -0.5), param(dc, bound=0.1)
     w2, b2 = param(d, dc, bound=0.5), param(d, bound=0.1)
-    gate = torch.full((1,), 0.3, requires_grad=True)
+    gate = torch.full((1,), 0.3, device=dev, requires_grad=True)
     params = [x, *A, *B, w1, b1, w2, b2, gate]
 
     def kora(y):
@@ -51,17 +54,25 @@ def main():
         for i in range(a.warmup + a.steps):
             for t in params:
                 t.grad = None
+            if a.device == "cuda":
+                start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                start.record()
             t0 = time.perf_counter()
             out = kora(y)
             if backward:
                 out.backward(cot)
-            t1 = time.perf_counter()
+            if a.device == "cuda":
+                end.record()
+                end.synchronize()
+                elapsed = start.elapsed_time(end)
+            else:
+                elapsed = (time.perf_counter() - t0) * 1e3
             if i >= a.warmup:
-                ms.append((t1 - t0) * 1e3)
+                ms.append(elapsed)
         return round(statistics.median(ms), 3)
 
     print(json.dumps({"bench": "kora_torch", "tokens": n, "dim": d, "rank": r, "dcomp": dc, "threads": a.threads,
-                      "torch": torch.__version__, "fwd_ms": time_it(False), "fwdbwd_ms": time_it(True)}))
+                      "device": a.device, "torch": torch.__version__, "fwd_ms": time_it(False), "fwdbwd_ms": time_it(True)}))
 
 
 if __name__ == "__main__":

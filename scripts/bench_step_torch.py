@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Whole training steps of a timm ViT in PyTorch eager (float32, CPU), timed as `kora bench step`
+"""Whole training steps of a timm ViT in PyTorch eager (float32), timed as `kora bench step`
 times ours: random images and labels, AdamW over what trains, median ms of the timed steps.
 Modes: infer (forward, no autograd), full (every parameter), lora (LoRA r on qkv, proj, fc1, fc2 with
-alpha = r, plus a new trainable head). Prints one JSON line.
-Usage: bench_step_torch.py --model CONFIG.json --mode lora --batch 8 [--rank 8 --steps 10 --warmup 3 --threads 2]"""
+alpha = r, plus a new trainable head), kora (KoRA on qkv as kora-math.md §2, unfused, plus LoRA on
+proj, fc1, fc2 and a new head). With --device cuda the model runs on the GPU and each step is timed
+by CUDA events. Prints one JSON line.
+Usage: bench_step_torch.py --model CONFIG.json --mode lora --batch 8 [--rank 8 --dcomp 4 --steps 10 --warmup 3 --threads 2 --device cpu|cuda]"""
 import argparse
 import json
 import math
@@ -31,13 +33,37 @@ class LoRALinear(nn.Module):
         return self.base(x) + (x @ self.a.t() @ self.b.t()) * self.scale
 
 
-def build(config, mode, rank):
+class KoRAQKV(nn.Module):
+    """qkv = base(x), then v += g·(W2·GELU(W1·[δ_q; δ_k; δ_v] + b1) + b2) with δ_j = s·B_j(A_j(x))."""
+
+    def __init__(self, base, r, alpha, dcomp):
+        super().__init__()
+        self.base = base
+        d = base.in_features
+        self.a = nn.ParameterList([nn.Parameter(torch.empty(r, d)) for _ in range(3)])
+        self.b = nn.ParameterList([nn.Parameter(torch.zeros(d, r)) for _ in range(3)])
+        for a in self.a:
+            nn.init.kaiming_uniform_(a, a=math.sqrt(5))
+        self.fc1 = nn.Linear(3 * d, dcomp)
+        self.fc2 = nn.Linear(dcomp, d)
+        self.gate = nn.Parameter(torch.zeros(1))
+        self.scale = alpha / r
+
+    def forward(self, x):
+        y = self.base(x)
+        deltas = [(x @ a.t() @ b.t()) * self.scale for a, b in zip(self.a, self.b)]
+        dc = self.fc2(nn.functional.gelu(self.fc1(torch.cat(deltas, dim=-1))))
+        d = y.shape[-1] // 3
+        return torch.cat([y[..., :2 * d], y[..., 2 * d:] + self.gate * dc], dim=-1)
+
+
+def build(config, mode, rank, dcomp):
     args = dict(config.get("model_args", {}))
     model = timm.create_model(config["architecture"], pretrained=False, num_classes=config.get("num_classes", 1000), **args)
-    if mode == "lora":
+    if mode in ("lora", "kora"):
         model.requires_grad_(False)
         for block in model.blocks:
-            block.attn.qkv = LoRALinear(block.attn.qkv, rank, rank)
+            block.attn.qkv = LoRALinear(block.attn.qkv, rank, rank) if mode == "lora" else KoRAQKV(block.attn.qkv, rank, rank, dcomp)
             block.attn.proj = LoRALinear(block.attn.proj, rank, rank)
             block.mlp.fc1 = LoRALinear(block.mlp.fc1, rank, rank)
             block.mlp.fc2 = LoRALinear(block.mlp.fc2, rank, rank)
@@ -50,7 +76,9 @@ def build(config, mode, rank):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--model", required=True)
-    p.add_argument("--mode", required=True, choices=["infer", "full", "lora"])
+    p.add_argument("--mode", required=True, choices=["infer", "full", "lora", "kora"])
+    p.add_argument("--dcomp", type=int, default=4)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--rank", type=int, default=8)
     p.add_argument("--steps", type=int, default=10)
@@ -60,11 +88,12 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(11)
     config = json.load(open(a.model))
-    model = build(config, a.mode, a.rank)
+    dev = torch.device(a.device)
+    model = build(config, a.mode, a.rank, a.dcomp).to(dev)
     img = config.get("model_args", {}).get("img_size", 224)
     classes = config.get("num_classes", 1000)
-    images = torch.randn(a.batch, 3, img, img)
-    labels = torch.randint(0, classes, (a.batch,))
+    images = torch.randn(a.batch, 3, img, img).to(dev)
+    labels = torch.randint(0, classes, (a.batch,)).to(dev)
     trainable = [q for q in model.parameters() if q.requires_grad]
     optimizer = None if a.mode == "infer" else torch.optim.AdamW(trainable, lr=1e-4)
     model.train(optimizer is not None)
@@ -81,14 +110,22 @@ def main():
 
     ms = []
     for i in range(a.warmup + a.steps):
+        if a.device == "cuda":
+            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+            start.record()
         t0 = time.perf_counter()
         step()
-        t1 = time.perf_counter()
+        if a.device == "cuda":
+            end.record()
+            end.synchronize()
+            elapsed = start.elapsed_time(end)
+        else:
+            elapsed = (time.perf_counter() - t0) * 1e3
         if i >= a.warmup:
-            ms.append((t1 - t0) * 1e3)
+            ms.append(elapsed)
     median = statistics.median(ms)
     print(json.dumps({"bench": "step_torch", "model": config["architecture"], "img_size": img, "mode": a.mode, "batch": a.batch,
-                      "threads": a.threads, "torch": torch.__version__, "images_per_second": round(a.batch / (median / 1e3), 2),
+                      "threads": a.threads, "device": a.device, "torch": torch.__version__, "images_per_second": round(a.batch / (median / 1e3), 2),
                       "ms_per_step": round(median, 2),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 2)}))
 

@@ -1,6 +1,7 @@
 package dev.kora4j.backend;
 
 import dev.kora4j.backend.cpu.CpuBackend;
+import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.backend.reference.ReferenceBackend;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Tensor;
@@ -16,7 +17,7 @@ public final class Backends {
         return switch (device) {
             case REFERENCE -> REFERENCE;
             case CPU -> CPU;
-            case CUDA -> throw new UnsupportedOperationException("the cuda backend is not built into this version of kora4j");
+            case CUDA -> CudaBackend.get(); // made on first use; a clear one-line error when there is no device
         };
     }
 

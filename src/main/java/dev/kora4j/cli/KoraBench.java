@@ -3,6 +3,8 @@ package dev.kora4j.cli;
 import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.peft.KoraOp;
 import dev.kora4j.peft.KoraWeights;
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -24,7 +26,7 @@ final class KoraBench implements Runnable {
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
     @Option(names = "--steps", defaultValue = "10", description = "Timed repeats (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed repeats first (default ${DEFAULT-VALUE}).") int warmup;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda.") String device;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda (timed by CUDA events).") String device;
 
     @Override
     public void run() {
@@ -34,20 +36,19 @@ final class KoraBench implements Runnable {
         if ((long) tokens * 3 * dim > Integer.MAX_VALUE) {
             throw new UserError("--tokens × 3·--dim must stay below 2^31 elements");
         }
-        if (!device.equals("cpu")) {
-            throw new UserError("--device " + device + " is not available in this build (cpu only)");
-        }
+        clock = BenchClock.forDevice(device);
+        Device d = Device.parse(device);
         Main.applyThreads(threads);
         Rng rng = new Rng(5);
-        Tensor x = Tensor.randn(rng, tokens, dim).requiresGrad(true);
-        Tensor y = Tensor.randn(rng, tokens, 3 * dim);
-        Tensor cotangent = Tensor.randn(rng, tokens, 3 * dim);
+        Tensor x = Tensor.randn(rng, tokens, dim).to(d).detach().requiresGrad(true);
+        Tensor y = Tensor.randn(rng, tokens, 3 * dim).to(d).detach();
+        Tensor cotangent = Tensor.randn(rng, tokens, 3 * dim).to(d).detach();
         double bound = 1 / Math.sqrt(dim);
         KoraWeights w = new KoraWeights(
-                param(rng, bound, rank, dim), param(rng, bound, rank, dim), param(rng, bound, rank, dim),
-                param(rng, 0.1, dim, rank), param(rng, 0.1, dim, rank), param(rng, 0.1, dim, rank),
-                param(rng, 1 / Math.sqrt(3.0 * dim), dcomp, 3 * dim), param(rng, 0.1, dcomp),
-                param(rng, 0.5, dim, dcomp), param(rng, 0.1, dim), Tensor.full(0.3, 1).requiresGrad(true));
+                param(rng, bound, d, rank, dim), param(rng, bound, d, rank, dim), param(rng, bound, d, rank, dim),
+                param(rng, 0.1, d, dim, rank), param(rng, 0.1, d, dim, rank), param(rng, 0.1, d, dim, rank),
+                param(rng, 1 / Math.sqrt(3.0 * dim), d, dcomp, 3 * dim), param(rng, 0.1, d, dcomp),
+                param(rng, 0.5, d, dim, dcomp), param(rng, 0.1, d, dim), Tensor.full(0.3, DType.F32, d, 1).requiresGrad(true));
         double s = 1.0;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bench", "kora");
@@ -56,6 +57,7 @@ final class KoraBench implements Runnable {
         out.put("rank", rank);
         out.put("dcomp", dcomp);
         out.put("threads", Parallel.threads());
+        out.put("device", BenchClock.describe(device));
         // y is the qkv output the fused op writes into: each run gets a fresh copy, made outside the timing.
         out.put("fused_fwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), null, x, w));
         out.put("fused_fwdbwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), cotangent, x, w));
@@ -64,9 +66,11 @@ final class KoraBench implements Runnable {
         BenchCommand.printJson(out);
     }
 
-    private static Tensor param(Rng rng, double bound, int... shape) {
-        return Tensor.uniform(rng, -bound, bound, shape).requiresGrad(true);
+    private static Tensor param(Rng rng, double bound, Device d, int... shape) {
+        return Tensor.uniform(rng, -bound, bound, shape).to(d).detach().requiresGrad(true);
     }
+
+    private BenchClock clock;
 
     /** Median ms of op (and backward when a cotangent is given), gradients cleared between runs. */
     private double time(Supplier<Tensor> input, java.util.function.Function<Tensor, Tensor> op, Tensor cotangent, Tensor x, KoraWeights w) {
@@ -77,14 +81,14 @@ final class KoraBench implements Runnable {
                 t.zeroGrad();
             }
             Tensor in = input.get();
-            long t0 = System.nanoTime();
+            clock.start();
             Tensor result = op.apply(in);
             if (cotangent != null) {
                 result.backward(cotangent);
             }
-            long t1 = System.nanoTime();
+            double elapsed = clock.stopMillis();
             if (i >= warmup) {
-                ms[i - warmup] = (t1 - t0) / 1e6;
+                ms[i - warmup] = elapsed;
             }
         }
         return Math.round(BenchCommand.median(ms) * 1000) / 1000.0;

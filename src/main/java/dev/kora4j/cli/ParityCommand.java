@@ -1,5 +1,6 @@
 package dev.kora4j.cli;
 
+import dev.kora4j.backend.Backends;
 import dev.kora4j.io.Safetensors;
 import dev.kora4j.parity.Parity;
 import dev.kora4j.tensor.Device;
@@ -29,8 +30,10 @@ final class ParityCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new UserError("--device: " + e.getMessage());
         }
-        if (d == Device.CUDA) {
-            throw new UserError("--device cuda is not available in this build (cpu and reference only)");
+        try {
+            Backends.of(d); // cuda: starts the device now, or stops here with one line saying why it cannot
+        } catch (IllegalStateException e) {
+            throw new UserError("--device " + device + ": " + e.getMessage());
         }
         Map<String, dev.kora4j.tensor.Tensor> outputs = Parity.run(new Parity.Inputs(model, weights, adapterConfig, adapter, batch), d);
         Safetensors.write(out, outputs, Map.of("format", "pt"));

@@ -11,6 +11,8 @@ import dev.kora4j.ops.CrossEntropy;
 import dev.kora4j.optim.AdamW;
 import dev.kora4j.peft.AdapterConfig;
 import dev.kora4j.peft.PeftModel;
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.lang.management.ManagementFactory;
@@ -38,21 +40,20 @@ final class StepBench implements Runnable {
     @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default ${DEFAULT-VALUE}).") int steps;
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).") int warmup;
     @Option(names = "--threads", description = "Worker threads (default: all cores).") Integer threads;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda.") String device;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda (timed by CUDA events).") String device;
 
     @Override
     public void run() {
         if (batch < 1 || steps < 1 || warmup < 0 || rank < 1 || dcomp < 1) {
             throw new UserError("--batch, --steps, --rank and --dcomp must be positive, --warmup not negative");
         }
-        if (!device.equals("cpu")) {
-            throw new UserError("--device " + device + " is not available in this build (cpu only)");
-        }
+        BenchClock clock = BenchClock.forDevice(device); // cuda: GPU time by CUDA events; cpu: wall time
+        Device d = Device.parse(device);
         Main.applyThreads(threads);
         ViTConfig config = Files.exists(Path.of(model)) ? ViTConfigs.read(Path.of(model)) : ViTConfigs.named(model);
-        PeftModel net = build(config);
+        PeftModel net = build(config, d);
         Rng rng = new Rng(11);
-        Tensor images = Tensor.randn(rng, batch, config.inChans(), config.imgSize(), config.imgSize());
+        Tensor images = Tensor.randn(rng, batch, config.inChans(), config.imgSize(), config.imgSize()).to(d).detach();
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = rng.nextInt(config.numClasses());
@@ -69,13 +70,13 @@ final class StepBench implements Runnable {
                 dev.kora4j.autograd.Profile.reset();
             }
             long bytes0 = threadsBean.getTotalThreadAllocatedBytes();
-            long t0 = System.nanoTime();
+            clock.start();
             try (var pooled = pool.step()) {
                 step(net, optimizer, images, labels);
             }
-            long t1 = System.nanoTime();
+            double elapsed = clock.stopMillis();
             if (i >= warmup) {
-                ms[i - warmup] = (t1 - t0) / 1e6;
+                ms[i - warmup] = elapsed;
                 allocated += threadsBean.getTotalThreadAllocatedBytes() - bytes0;
             }
         }
@@ -88,6 +89,7 @@ final class StepBench implements Runnable {
         out.put("mode", mode);
         out.put("batch", batch);
         out.put("threads", Parallel.threads());
+        out.put("device", BenchClock.describe(device));
         out.put("images_per_second", round(batch / (median / 1000)));
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));
@@ -98,8 +100,8 @@ final class StepBench implements Runnable {
         }
     }
 
-    private PeftModel build(ViTConfig config) {
-        VisionTransformer vit = new VisionTransformer(config, new Rng(0));
+    private PeftModel build(ViTConfig config, Device d) {
+        VisionTransformer vit = new VisionTransformer(config, new Rng(0), DType.F32, d);
         String targets = "\"target_modules\": [\"qkv\", \"proj\", \"fc1\", \"fc2\"]";
         String common = "\"r\": " + rank + ", \"lora_alpha\": " + rank + ", \"modules_to_save\": [\"head\"], ";
         return switch (mode) {

@@ -1,5 +1,6 @@
 package dev.kora4j.nn;
 
+import dev.kora4j.backend.Backends;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -11,6 +12,9 @@ public final class Init {
 
     /** Normal(0, std) redrawn outside [lo, hi] (timm's trunc_normal_ uses the absolute bounds −2, 2). */
     public static Tensor truncatedNormal(Rng rng, double std, double lo, double hi, DType dtype, Device device, int... shape) {
+        if (!device.onHeap()) { // drawn on the heap, moved in one transfer
+            return truncatedNormal(rng, std, lo, hi, dtype, Device.CPU, shape).to(device).detach();
+        }
         Tensor t = Tensor.zeros(dtype, device, shape);
         for (int i = 0; i < t.numel(); i++) {
             double v;
@@ -34,6 +38,10 @@ public final class Init {
 
     /** Overwrites a parameter's values in place (not recorded by autograd). */
     public static void copyInto(Tensor src, Tensor dst) {
+        if (!dst.device().onHeap()) { // one transfer and one copy on the device
+            Backends.of(dst.device()).copy(src.to(dst.device()).detach().reshape(dst.shape()), dst);
+            return;
+        }
         double[] values = src.toDoubleArray();
         for (int i = 0; i < values.length; i++) {
             dst.storage().set(dst.offset() + i, values[i]);

@@ -4,6 +4,7 @@ import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
+import dev.kora4j.tensor.DeviceStorage;
 import dev.kora4j.tensor.Tensor;
 
 /** Copies between layouts, devices and dtypes. */
@@ -56,6 +57,10 @@ public final class Copies {
 
     /** Element-by-element copy through doubles, for copies across heap devices or dtypes. */
     private static void transfer(Tensor src, Tensor dst) {
+        if (dst.storage() instanceof DeviceStorage device) {
+            device.write(src.toFloatArray()); // one bulk copy (device tensors are F32)
+            return;
+        }
         double[] values = src.toDoubleArray();
         for (int i = 0; i < values.length; i++) {
             dst.storage().set(i, values[i]);

@@ -2,6 +2,7 @@ package dev.kora4j.ops;
 
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
@@ -69,7 +70,8 @@ public final class Reductions {
 
     /** A zero tensor of {@code shape} holding g[o] at index argmax[o] along dim. */
     private static Tensor scatterAlong(Tensor g, int[] shape, int dim, int[] argmax) {
-        Tensor dx = Copies.zeros(g, shape);
+        // Built on the heap and moved in one transfer when g lives off the heap.
+        Tensor dx = g.device().onHeap() ? Copies.zeros(g, shape) : Tensor.zeros(g.dtype(), Device.CPU, shape);
         int[] keptShape = shape.clone();
         keptShape[dim] = 1;
         double[] values = g.toDoubleArray();
@@ -82,7 +84,7 @@ public final class Reductions {
                 index[k] = 0;
             }
         }
-        return dx;
+        return Copies.to(dx, g.device());
     }
 
     /** g summed down to {@code shape} (the inverse of broadcasting it up to g's shape). */

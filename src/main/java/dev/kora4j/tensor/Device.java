@@ -11,6 +11,11 @@ public enum Device {
     /** An NVIDIA GPU through JCuda. */
     CUDA;
 
+    /** Whether tensors on this device keep their elements in Java heap arrays. */
+    public boolean onHeap() {
+        return this != CUDA;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

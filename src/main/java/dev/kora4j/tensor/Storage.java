@@ -16,6 +16,11 @@ public interface Storage {
     /** A new zero-filled storage of the same kind. */
     Storage allocateLike(int size);
 
+    /** A zero-filled storage on {@code device}: a heap array, or the device's own memory. */
+    static Storage allocate(DType dtype, Device device, int size) {
+        return device.onHeap() ? allocate(dtype, size) : DeviceStorageFactory.of(device).allocate(dtype, size, true);
+    }
+
     static Storage allocate(DType dtype, int size) {
         return switch (dtype) {
             case F32 -> new FloatStorage(new float[size]);

@@ -45,7 +45,7 @@ public final class Tensor {
 
     /** A new zero-filled contiguous tensor. */
     public static Tensor zeros(DType dtype, Device device, int... shape) {
-        return new Tensor(Storage.allocate(dtype, Shape.numel(shape)), shape, Shape.contiguousStrides(shape), 0, device);
+        return new Tensor(Storage.allocate(dtype, device, Shape.numel(shape)), shape, Shape.contiguousStrides(shape), 0, device);
     }
 
     /**
@@ -54,6 +54,10 @@ public final class Tensor {
      */
     public static Tensor empty(DType dtype, Device device, int... shape) {
         int n = Shape.numel(shape);
+        if (!device.onHeap()) {
+            Storage storage = DeviceStorageFactory.of(device).allocate(dtype, n, false);
+            return new Tensor(storage, shape, Shape.contiguousStrides(shape), 0, device);
+        }
         Storage storage = dtype == DType.F32 ? new FloatStorage(BufferPool.floats(n)) : Storage.allocate(dtype, n);
         return new Tensor(storage, shape, Shape.contiguousStrides(shape), 0, device);
     }
@@ -63,11 +67,24 @@ public final class Tensor {
     }
 
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
-        Tensor t = zeros(dtype, device, shape);
+        return filled(dtype, device, shape, i -> value);
+    }
+
+    /**
+     * A new contiguous tensor whose i-th element is {@code value(i)}, called in order i = 0, 1, ...
+     * Off-heap devices get the values in one transfer rather than one per element.
+     */
+    private static Tensor filled(DType dtype, Device device, int[] shape, java.util.function.IntToDoubleFunction value) {
+        Tensor t = zeros(dtype, device.onHeap() ? device : Device.CPU, shape);
         for (int i = 0; i < t.storage.size(); i++) {
-            t.storage.set(i, value);
+            t.storage.set(i, value.applyAsDouble(i));
         }
-        return t;
+        if (device.onHeap()) {
+            return t;
+        }
+        Tensor out = zeros(dtype, device, shape);
+        ((DeviceStorage) out.storage).write(t.toFloatArray());
+        return out;
     }
 
     public static Tensor full(double value, int... shape) {
@@ -84,11 +101,7 @@ public final class Tensor {
 
     /** 0, 1, ..., n-1 as a vector. */
     public static Tensor arange(int n, DType dtype, Device device) {
-        Tensor t = zeros(dtype, device, n);
-        for (int i = 0; i < n; i++) {
-            t.storage.set(i, i);
-        }
-        return t;
+        return filled(dtype, device, new int[] {n}, i -> i);
     }
 
     public static Tensor arange(int n) {
@@ -120,11 +133,7 @@ public final class Tensor {
 
     /** Uniform in [lo, hi), drawn in storage order from {@code rng}. */
     public static Tensor uniform(Rng rng, double lo, double hi, DType dtype, Device device, int... shape) {
-        Tensor t = zeros(dtype, device, shape);
-        for (int i = 0; i < t.storage.size(); i++) {
-            t.storage.set(i, lo + (hi - lo) * rng.nextDouble());
-        }
-        return t;
+        return filled(dtype, device, shape, i -> lo + (hi - lo) * rng.nextDouble());
     }
 
     public static Tensor uniform(Rng rng, double lo, double hi, int... shape) {
@@ -138,11 +147,7 @@ public final class Tensor {
 
     /** Normal with the given mean and standard deviation, drawn in storage order from {@code rng}. */
     public static Tensor normal(Rng rng, double mean, double std, DType dtype, Device device, int... shape) {
-        Tensor t = zeros(dtype, device, shape);
-        for (int i = 0; i < t.storage.size(); i++) {
-            t.storage.set(i, mean + std * rng.nextGaussian());
-        }
-        return t;
+        return filled(dtype, device, shape, i -> mean + std * rng.nextGaussian());
     }
 
     /** Standard normal. */
@@ -260,6 +265,8 @@ public final class Tensor {
 
     /** All elements in row-major order, as doubles. */
     public double[] toDoubleArray() {
+        // Off-heap storage comes to the heap in one transfer, then is walked like any other.
+        Storage storage = this.storage instanceof DeviceStorage ds ? new FloatStorage(ds.read()) : this.storage;
         double[] out = new double[numel()];
         int[] index = new int[shape.length];
         for (int i = 0; i < out.length; i++) {

@@ -1,8 +1,6 @@
 package dev.kora4j.spark;
 
-import dev.kora4j.backend.Backends;
 import dev.kora4j.cli.UserError;
-import dev.kora4j.tensor.Device;
 import dev.kora4j.train.SourceRun;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -60,20 +58,17 @@ final class SparkSetup {
     }
 
     /**
-     * Refuses --device cuda while the engine has no CUDA backend: every task would get a GPU and then
+     * Refuses --device cuda while training does not run on the engine's cuda backend (the backend
+     * exists, the trainer and data loader do not use it yet): every task would get a GPU and then
      * fail, each retried, before the sweep gave up.
      */
     static void requireDevice(String device) {
         if (!device.equals("cuda")) {
             return;
         }
-        try {
-            Backends.of(Device.CUDA);
-        } catch (UnsupportedOperationException e) {
-            throw new UserError("--device cuda: " + e.getMessage() + " (the engine computes on the CPU only for now); the sweep would ask "
-                    + "Spark for one GPU per task (spark.task.resource.gpu.amount=1, found by " + GPU_SCRIPT + ") but no run could use it. "
-                    + "Run with --device cpu");
-        }
+        throw new UserError("--device cuda: training does not run on the cuda backend yet; the sweep would ask "
+                + "Spark for one GPU per task (spark.task.resource.gpu.amount=1, found by " + GPU_SCRIPT + ") but no run could use it. "
+                + "Run with --device cpu");
     }
 
     /**

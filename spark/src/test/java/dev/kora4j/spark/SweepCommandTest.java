@@ -32,11 +32,11 @@ class SweepCommandTest {
     }
 
     @Test
-    void cudaIsRefusedWhileTheEngineComputesOnTheCpuOnly() throws Exception {
+    void cudaIsRefusedWhileTrainingDoesNotRunOnTheGpu() throws Exception {
         Path spec = DemoData.sweepSpec(tmp);
         Run r = run("--spec", spec.toString(), "--out", tmp.resolve("out").toString(), "--device", "cuda");
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("error: --device cuda: the cuda backend is not built into this version of kora4j"), r.err());
+        assertTrue(r.err().contains("error: --device cuda: training does not run on the cuda backend yet"), r.err());
         assertTrue(r.err().contains("spark.task.resource.gpu.amount=1"), r.err());
     }
 

@@ -1,0 +1,88 @@
+// Elementwise kernels: copy, unary map and its backward, binary zip. Every operand is a strided
+// view (Layout), so broadcasts (stride 0) and transposes need no copy first. One thread per element
+// of a grid-stride loop.
+#include "common.cuh"
+#include "ops.h"
+
+__device__ float unary(int op, float x, float p) {
+    switch (op) {
+        case OP_NEG: return -x;
+        case OP_ADD_SCALAR: return x + p;
+        case OP_MUL_SCALAR: return x * p;
+        case OP_EXP: return expf(x);
+        case OP_LOG: return logf(x);
+        case OP_SQRT: return sqrtf(x);
+        case OP_TANH: return tanhf(x);
+        case OP_RELU: return x > 0.f ? x : 0.f;
+        case OP_POW: return powf(x, p);
+        case OP_GELU: return gelu(x);
+        case OP_GELU_TANH: {
+            float t = tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x));
+            return 0.5f * x * (1.f + t);
+        }
+    }
+    return __int_as_float(0x7fc00000);  // unknown op: NaN, never silently zero
+}
+
+// d op / dx at x, where y = op(x); rules read whichever of x and y they need (the other may be absent).
+__device__ float unary_grad(int op, float x, float y, float p) {
+    switch (op) {
+        case OP_NEG: return -1.f;
+        case OP_ADD_SCALAR: return 1.f;
+        case OP_MUL_SCALAR: return p;
+        case OP_EXP: return y;
+        case OP_LOG: return 1.f / x;
+        case OP_SQRT: return 0.5f / y;
+        case OP_TANH: return 1.f - y * y;
+        case OP_RELU: return x > 0.f ? 1.f : 0.f;
+        case OP_POW: return p == 0.f ? 0.f : p * powf(x, p - 1.f);
+        case OP_GELU: return gelu_grad(x);
+        case OP_GELU_TANH: {
+            const float k = 0.7978845608028654f;
+            float t = tanhf(k * (x + 0.044715f * x * x * x));
+            return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * k * (1.f + 3.f * 0.044715f * x * x);
+        }
+    }
+    return __int_as_float(0x7fc00000);
+}
+
+__device__ float binary(int op, float a, float b) {
+    switch (op) {
+        case BOP_ADD: return a + b;
+        case BOP_SUB: return a - b;
+        case BOP_MUL: return a * b;
+        case BOP_DIV: return a / b;
+    }
+    return __int_as_float(0x7fc00000);
+}
+
+extern "C" __global__ void copy_strided(const float *src, Layout ls, float *dst, Layout ld, long n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x)
+        dst[layout_offset(ld, i)] = src[layout_offset(ls, i)];
+}
+
+extern "C" __global__ void fill(float *dst, float value, long n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x)
+        dst[i] = value;
+}
+
+extern "C" __global__ void map_forward(int op, float p, const float *x, Layout lx, float *out, Layout lo, long n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x)
+        out[layout_offset(lo, i)] = unary(op, x[layout_offset(lx, i)], p);
+}
+
+// dx = grad · op'(x, y); x or y may be null when the op's rule does not read it.
+extern "C" __global__ void map_backward(int op, float p, const float *x, Layout lx, const float *y, Layout ly,
+                                        const float *grad, Layout lg, float *dx, Layout ld, long n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        float xv = x ? x[layout_offset(lx, i)] : __int_as_float(0x7fc00000);
+        float yv = y ? y[layout_offset(ly, i)] : __int_as_float(0x7fc00000);
+        dx[layout_offset(ld, i)] = grad[layout_offset(lg, i)] * unary_grad(op, xv, yv, p);
+    }
+}
+
+// out = a op b; out may alias a (in-place accumulation), since each element is read before it is written.
+extern "C" __global__ void zip(int op, const float *a, Layout la, const float *b, Layout lb, float *out, Layout lo, long n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x)
+        out[layout_offset(lo, i)] = binary(op, a[layout_offset(la, i)], b[layout_offset(lb, i)]);
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Makes the bundle that scripts/gpu-check.sh runs on a GPU host with no JDK, Maven or network:
+#   runtime/   a jlink'd Java runtime (java.base, jdk.incubator.vector, java.logging, jdk.unsupported,
+#              java.management, and jdk.zipfs for JUnit's scan of the test jar), compressed
+#   jars/      kora4j.jar (with kora.fatbin), its runtime libraries, the test classes, and JCuda's
+#              natives cut down to the driver, runtime and cuBLAS bindings
+#   junit/     JUnit's standalone console launcher (runs the tests tagged gpu)
+#   native/    libcublas.so.12, the forwarding shim to CUDA 13's cuBLAS (shared/gpu/cublas12-shim)
+#   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, configs/vit_base_224.json
+# and packs it as OUT.tar.gz (kept under 64 MiB, the size a device call carries).
+#
+# Usage: scripts/make-gpu-bundle.sh OUT_DIR [SHIM_SCRIPT]
+#   JAVA_HOME must be a JDK 25; nvcc must be on the PATH (the bundle is useless without kernels);
+#   SHIM_SCRIPT defaults to ../shared/gpu/cublas12-shim/make-shim.sh beside the repository.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${1:?usage: $0 OUT_DIR [SHIM_SCRIPT]}
+SHIM=${2:-$ROOT/../shared/gpu/cublas12-shim/make-shim.sh}
+: "${JAVA_HOME:?set JAVA_HOME to a JDK 25}"
+command -v nvcc >/dev/null || { echo "make-gpu-bundle: nvcc is not on the PATH: the jar would have no kernels" >&2; exit 1; }
+
+cd "$ROOT"
+mvn -B -q -DskipTests package
+mvn -B -q test-compile
+junit_version=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml)
+platform_version="1.${junit_version#5.}" # JUnit 5.x.y ships with platform 1.x.y
+mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform_version" \
+    -DoutputDirectory="$ROOT/target/junit"
+unzip -l target/kora4j.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
+    || { echo "make-gpu-bundle: target/kora4j.jar has no kora.fatbin" >&2; exit 1; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT/jars" "$OUT/junit" "$OUT/native" "$OUT/test-data"
+"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management,jdk.zipfs \
+    --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$OUT/runtime"
+
+cp target/kora4j.jar "$OUT/jars/"
+for jar in target/lib/*.jar; do
+    case "$(basename "$jar")" in
+        jcuda-natives-*|jcublas-natives-*) ;; # replaced by the cut-down natives below
+        *) cp "$jar" "$OUT/jars/" ;;
+    esac
+done
+(cd target/test-classes && "$JAVA_HOME/bin/jar" --create --file "$OUT/jars/kora4j-tests.jar" .)
+
+# JCuda loads its natives from lib/ on the class path: keep the driver, runtime and cuBLAS (v2) bindings.
+natives=$(mktemp -d)
+unzip -q -o target/lib/jcuda-natives-*.jar 'lib/libJCudaDriver-*' 'lib/libJCudaRuntime-*' -d "$natives"
+unzip -q -o target/lib/jcublas-natives-*.jar 'lib/libJCublas2-*' -d "$natives"
+(cd "$natives" && "$JAVA_HOME/bin/jar" --create --file "$OUT/jars/jcuda-natives-min.jar" lib)
+rm -rf "$natives"
+
+bash "$SHIM" target/lib/jcublas-natives-*.jar "$OUT/native"
+cp target/junit/junit-platform-console-standalone-*.jar "$OUT/junit/"
+cp -r test-data/golden "$OUT/test-data/"
+cp scripts/gpu-check.sh scripts/bench_kora_torch.py scripts/bench_step_torch.py "$OUT/"
+mkdir -p "$OUT/configs" && cp scripts/configs/vit_base_224.json "$OUT/configs/"
+
+tar -C "$(dirname "$OUT")" -czf "$OUT.tar.gz" "$(basename "$OUT")"
+size=$(stat -c %s "$OUT.tar.gz")
+echo "make-gpu-bundle: $OUT.tar.gz, $((size / 1024 / 1024)) MiB"
+if [ "$size" -ge $((64 * 1024 * 1024)) ]; then
+    echo "make-gpu-bundle: over 64 MiB" >&2
+    exit 1
+fi

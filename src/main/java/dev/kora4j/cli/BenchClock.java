@@ -1,0 +1,56 @@
+package dev.kora4j.cli;
+
+import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.cuda.CudaBackend;
+import dev.kora4j.backend.cuda.CudaTimer;
+import dev.kora4j.tensor.Device;
+
+/** Times one benchmark repeat: wall time on the cpu, CUDA events on the GPU's stream. */
+interface BenchClock {
+    void start();
+
+    double stopMillis();
+
+    /** The clock for --device (cpu or cuda); a UserError saying why when that device cannot be used. */
+    static BenchClock forDevice(String device) {
+        if (!device.equals("cpu") && !device.equals("cuda")) {
+            throw new UserError("--device must be cpu or cuda, got " + device);
+        }
+        try {
+            return Backends.of(Device.parse(device)) instanceof CudaBackend cuda ? new Gpu(cuda.timer()) : new Wall();
+        } catch (IllegalStateException e) {
+            throw new UserError("--device " + device + ": " + e.getMessage());
+        }
+    }
+
+    /** What ran where: "cpu", or the GPU and its GEMM. */
+    static String describe(String device) {
+        return Backends.of(Device.parse(device)) instanceof CudaBackend cuda ? cuda.describe() : device;
+    }
+
+    final class Wall implements BenchClock {
+        private long t0;
+
+        @Override
+        public void start() {
+            t0 = System.nanoTime();
+        }
+
+        @Override
+        public double stopMillis() {
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    record Gpu(CudaTimer timer) implements BenchClock {
+        @Override
+        public void start() {
+            timer.start();
+        }
+
+        @Override
+        public double stopMillis() {
+            return timer.stopMillis();
+        }
+    }
+}
