@@ -221,6 +221,7 @@ public final class Gemm {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
         private final float[] tile = new float[MR * NR];
+        private float[] scores = new float[0];
 
         static Scratch get() {
             return LOCAL.get();
@@ -242,6 +243,14 @@ public final class Gemm {
                 packedA = new float[size];
             }
             return packedA;
+        }
+
+        /** Room for one attention head's N × N score gradients (contents undefined). */
+        float[] scores(int size) {
+            if (scores.length < size) {
+                scores = new float[size];
+            }
+            return scores;
         }
 
         /** An MR × NR tile: a register tile's way into C when it adds or masks, the folds of a thin block. */

@@ -132,10 +132,9 @@ final class Reduce {
 
     /** Adds the lanes left to right (reduceLanes may pick any order, which would change bits). */
     static float lanesInOrder(FloatVector v) {
-        float[] lanes = v.toArray();
         float s = 0;
-        for (float lane : lanes) {
-            s += lane;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i); // not toArray(): a new array per row, which escape analysis does not remove
         }
         return s;
     }
