@@ -1,5 +1,6 @@
 package dev.kora4j.autograd;
 
+import dev.kora4j.backend.Backends;
 import dev.kora4j.ops.Arithmetic;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.tensor.BufferPool;
@@ -67,11 +68,21 @@ public final class Backprop {
         }
     }
 
-    /** leaf.grad += g; the first gradient is copied so that the leaf owns its buffer. */
+    /**
+     * leaf.grad += g; the first gradient is copied so that the leaf owns its buffer: the one a
+     * recycled gradient left where it fits, else a new one outside any pooled step (it outlives it).
+     */
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         checkGradient("backward", leaf, g);
         if (leaf.grad() == null) {
-            leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g))); // outlives any pooled step
+            Tensor spare = leaf.takeSpareGrad();
+            if (spare != null && Arrays.equals(spare.shape(), g.shape()) && spare.dtype() == g.dtype()
+                    && spare.device() == g.device() && spare.isContiguous()) {
+                Backends.of(g.device()).copy(g, spare);
+                leaf.setGrad(spare);
+            } else {
+                leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g)));
+            }
         } else {
             Arithmetic.addInPlace(leaf.grad(), g);
         }
