@@ -60,6 +60,14 @@ public final class Tensor {
         return new Tensor(storage, shape, Shape.contiguousStrides(shape), 0, device);
     }
 
+    /** A zero-filled contiguous tensor that, like {@link #empty}'s, may come from an open {@link BufferPool} step. */
+    public static Tensor pooledZeros(DType dtype, Device device, int... shape) {
+        if (dtype != DType.F32) {
+            return zeros(dtype, device, shape);
+        }
+        return new Tensor(new FloatStorage(BufferPool.zeroedFloats(Shape.numel(shape))), shape, Shape.contiguousStrides(shape), 0, device);
+    }
+
     public static Tensor zeros(int... shape) {
         return zeros(DType.F32, Device.CPU, shape);
     }

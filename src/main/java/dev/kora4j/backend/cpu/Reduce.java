@@ -132,12 +132,16 @@ final class Reduce {
 
     /** Adds the lanes left to right (reduceLanes may pick any order, which would change bits). */
     static float lanesInOrder(FloatVector v) {
+        float[] lanes = LANES.get(); // not toArray(): a new array per row, which escape analysis does not remove
+        v.intoArray(lanes, 0);
         float s = 0;
-        for (int i = 0; i < v.length(); i++) {
-            s += v.lane(i); // not toArray(): a new array per row, which escape analysis does not remove
+        for (float lane : lanes) {
+            s += lane;
         }
         return s;
     }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[S.length()]);
 
     /** dst[0..n) += src[0..n). */
     private static void addRow(float[] src, int si, float[] dst, int di, int n) {
