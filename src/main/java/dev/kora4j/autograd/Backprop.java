@@ -4,11 +4,13 @@ import dev.kora4j.backend.Backends;
 import dev.kora4j.ops.Arithmetic;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.tensor.BufferPool;
+import dev.kora4j.tensor.FloatStorage;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class Backprop {
             }
             Map<Node, Tensor> pending = new IdentityHashMap<>();
             pending.put(root.gradFn(), gradient);
+            List<Tensor> consumed = new ArrayList<>();
             for (Node node : topologicalOrder(root.gradFn())) {
                 Tensor gradOut = pending.remove(node);
                 if (gradOut == null) {
@@ -57,15 +60,49 @@ public final class Backprop {
                     }
                     if (node.inputLeaf(i) != null) {
                         accumulateLeaf(node.inputLeaf(i), g);
+                        consumed.add(g);
                     } else {
-                        pending.merge(node.inputNode(i), g, Arithmetic::add);
+                        Tensor earlier = pending.get(node.inputNode(i));
+                        pending.put(node.inputNode(i), earlier == null ? g : Arithmetic.add(earlier, g));
+                        if (earlier != null) {
+                            consumed.add(earlier);
+                            consumed.add(g);
+                        }
                     }
                 }
                 if (!retainGraph) {
                     node.release();
+                    consumed.add(gradOut);
+                    recycleUnshared(consumed, pending.values(), gradient);
                 }
+                consumed.clear();
             }
         }
+    }
+
+    /**
+     * Hands the buffers of consumed gradients back to the step's pool (see {@link BufferPool#recycle}),
+     * except those whose array a pending gradient or the caller's root gradient still uses (ops'
+     * backward may pass a gradient on as it is, or as a view).
+     */
+    private static void recycleUnshared(List<Tensor> consumed, Collection<Tensor> live, Tensor root) {
+        for (Tensor t : consumed) {
+            float[] a = floatsOf(t);
+            if (a == null || a == floatsOf(root)) {
+                continue;
+            }
+            boolean shared = false;
+            for (Tensor other : live) {
+                shared |= floatsOf(other) == a;
+            }
+            if (!shared) {
+                BufferPool.recycle(t);
+            }
+        }
+    }
+
+    private static float[] floatsOf(Tensor t) {
+        return t.storage() instanceof FloatStorage(float[] a) ? a : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.kora4j.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,9 @@ public final class BufferPool {
     private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Arrays lent in the open step, in lending order (null where one came back early). */
     private final List<float[]> lent = new ArrayList<>();
+    private final Map<float[], Integer> lentAt = new IdentityHashMap<>();
     private long misses;
 
     /** Starts a step on this thread: F32 tensors allocated until it closes come from the pool. */
@@ -40,9 +43,34 @@ public final class BufferPool {
     private void endStep() {
         ACTIVE.remove();
         for (float[] a : lent) {
-            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            if (a != null) {
+                giveBack(a);
+            }
         }
         lent.clear();
+        lentAt.clear();
+    }
+
+    private void giveBack(float[] a) {
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+    }
+
+    /**
+     * Hands t's array back to the open step's pool before the step ends, for the next tensor of its
+     * size: for a tensor that nothing reads again and that shares its array with no live tensor,
+     * such as a gradient backward has consumed. Does nothing outside a step or for arrays this step
+     * did not lend.
+     */
+    public static void recycle(Tensor t) {
+        BufferPool pool = ACTIVE.get();
+        if (pool == null || !(t.storage() instanceof FloatStorage(float[] a))) {
+            return;
+        }
+        Integer at = pool.lentAt.remove(a);
+        if (at != null) {
+            pool.lent.set(at, null);
+            pool.giveBack(a);
+        }
     }
 
     /** Runs {@code body} with pooling suspended (for results that outlive the step, such as gradients of parameters). */
@@ -73,6 +101,7 @@ public final class BufferPool {
         } else {
             a = list.pop();
         }
+        pool.lentAt.put(a, pool.lent.size());
         pool.lent.add(a);
         return a;
     }
