@@ -7,7 +7,9 @@ import java.util.TreeMap;
 /**
  * Time per op, forward and backward, for `-Dkora.profile=true` runs (off otherwise, at no cost but a
  * branch). Forward time is what elapsed since the previous op was recorded, so it is meaningful for
- * single-threaded callers such as a training step; backward time is each node's own.
+ * single-threaded callers such as a training step; backward time is each node's own. Views are
+ * counted but take no time: a fused op that makes views of its operands after computing would
+ * otherwise see its time charged to them.
  */
 public final class Profile {
     public static final boolean ENABLED = Boolean.getBoolean("kora.profile");
@@ -22,6 +24,10 @@ public final class Profile {
         t[0] += now - last;
         t[2]++;
         last = now;
+    }
+
+    static synchronized void view(String op) {
+        TOTALS.computeIfAbsent(op, k -> new long[3])[2]++;
     }
 
     static synchronized void backward(String op, long nanos) {
