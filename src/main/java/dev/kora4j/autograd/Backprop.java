@@ -45,10 +45,14 @@ public final class Backprop {
                 if (gradOut == null) {
                     continue;
                 }
-                long started = Profile.ENABLED ? System.nanoTime() : 0;
-                Tensor[] gradIns = node.runBackward(gradOut);
-                if (Profile.ENABLED) {
-                    Profile.backward(node.op(), System.nanoTime() - started);
+                long started = Profile.ENABLED ? Profile.backwardStarts() : 0;
+                Tensor[] gradIns;
+                try {
+                    gradIns = node.runBackward(gradOut);
+                } finally {
+                    if (Profile.ENABLED) {
+                        Profile.backward(node.op(), System.nanoTime() - started);
+                    }
                 }
                 for (int i = 0; i < node.inputCount(); i++) {
                     if (!node.needsGrad(i)) {
