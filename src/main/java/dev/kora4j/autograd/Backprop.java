@@ -1,13 +1,16 @@
 package dev.kora4j.autograd;
 
+import dev.kora4j.backend.Backends;
 import dev.kora4j.ops.Arithmetic;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.tensor.BufferPool;
+import dev.kora4j.tensor.FloatStorage;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -36,15 +39,20 @@ public final class Backprop {
             }
             Map<Node, Tensor> pending = new IdentityHashMap<>();
             pending.put(root.gradFn(), gradient);
+            List<Tensor> consumed = new ArrayList<>();
             for (Node node : topologicalOrder(root.gradFn())) {
                 Tensor gradOut = pending.remove(node);
                 if (gradOut == null) {
                     continue;
                 }
-                long started = Profile.ENABLED ? System.nanoTime() : 0;
-                Tensor[] gradIns = node.runBackward(gradOut);
-                if (Profile.ENABLED) {
-                    Profile.backward(node.op(), System.nanoTime() - started);
+                long started = Profile.ENABLED ? Profile.backwardStarts() : 0;
+                Tensor[] gradIns;
+                try {
+                    gradIns = node.runBackward(gradOut);
+                } finally {
+                    if (Profile.ENABLED) {
+                        Profile.backward(node.op(), System.nanoTime() - started);
+                    }
                 }
                 for (int i = 0; i < node.inputCount(); i++) {
                     if (!node.needsGrad(i)) {
@@ -56,22 +64,66 @@ public final class Backprop {
                     }
                     if (node.inputLeaf(i) != null) {
                         accumulateLeaf(node.inputLeaf(i), g);
+                        consumed.add(g);
                     } else {
-                        pending.merge(node.inputNode(i), g, Arithmetic::add);
+                        Tensor earlier = pending.get(node.inputNode(i));
+                        pending.put(node.inputNode(i), earlier == null ? g : Arithmetic.add(earlier, g));
+                        if (earlier != null) {
+                            consumed.add(earlier);
+                            consumed.add(g);
+                        }
                     }
                 }
                 if (!retainGraph) {
                     node.release();
+                    consumed.add(gradOut);
+                    recycleUnshared(consumed, pending.values(), gradient);
                 }
+                consumed.clear();
             }
         }
     }
 
-    /** leaf.grad += g; the first gradient is copied so that the leaf owns its buffer. */
+    /**
+     * Hands the buffers of consumed gradients back to the step's pool (see {@link BufferPool#recycle}),
+     * except those whose array a pending gradient or the caller's root gradient still uses (ops'
+     * backward may pass a gradient on as it is, or as a view).
+     */
+    private static void recycleUnshared(List<Tensor> consumed, Collection<Tensor> live, Tensor root) {
+        for (Tensor t : consumed) {
+            float[] a = floatsOf(t);
+            if (a == null || a == floatsOf(root)) {
+                continue;
+            }
+            boolean shared = false;
+            for (Tensor other : live) {
+                shared |= floatsOf(other) == a;
+            }
+            if (!shared) {
+                BufferPool.recycle(t);
+            }
+        }
+    }
+
+    private static float[] floatsOf(Tensor t) {
+        return t.storage() instanceof FloatStorage(float[] a) ? a : null;
+    }
+
+    /**
+     * leaf.grad += g; the first gradient is copied so that the leaf owns its buffer: the one a
+     * recycled gradient left where it fits, else a new one outside any pooled step (it outlives it).
+     */
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
         checkGradient("backward", leaf, g);
         if (leaf.grad() == null) {
-            leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g))); // outlives any pooled step
+            Tensor spare = leaf.takeSpareGrad();
+            if (spare != null && Arrays.equals(spare.shape(), g.shape()) && spare.dtype() == g.dtype()
+                    && spare.device() == g.device() && spare.isContiguous()) {
+                Backends.of(g.device()).copy(g, spare);
+                leaf.setGrad(spare);
+            } else {
+                leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g)));
+            }
         } else {
             Arithmetic.addInPlace(leaf.grad(), g);
         }

@@ -7,16 +7,23 @@ import java.util.TreeMap;
 /**
  * Time per op, forward and backward, for `-Dkora.profile=true` runs (off otherwise, at no cost but a
  * branch). Forward time is what elapsed since the previous op was recorded, so it is meaningful for
- * single-threaded callers such as a training step; backward time is each node's own.
+ * single-threaded callers such as a training step; backward time is each node's own. Views are
+ * counted but take no time: a fused op that makes views of its operands after computing would
+ * otherwise see its time charged to them. Ops that a node's backward runs belong to that node's
+ * backward time and are not charged again as forward time.
  */
 public final class Profile {
     public static final boolean ENABLED = Boolean.getBoolean("kora.profile");
     private static final Map<String, long[]> TOTALS = new TreeMap<>(); // op → {forward ns, backward ns, forward calls}
     private static long last = System.nanoTime();
+    private static boolean inBackward;
 
     private Profile() {}
 
     static synchronized void forward(String op) {
+        if (inBackward) {
+            return;
+        }
         long now = System.nanoTime();
         long[] t = TOTALS.computeIfAbsent(op, k -> new long[3]);
         t[0] += now - last;
@@ -24,7 +31,21 @@ public final class Profile {
         last = now;
     }
 
+    static synchronized void view(String op) {
+        if (inBackward) {
+            return;
+        }
+        TOTALS.computeIfAbsent(op, k -> new long[3])[2]++;
+    }
+
+    /** A node's backward begins (until {@link #backward}): returns the start time. */
+    static synchronized long backwardStarts() {
+        inBackward = true;
+        return System.nanoTime();
+    }
+
     static synchronized void backward(String op, long nanos) {
+        inBackward = false;
         TOTALS.computeIfAbsent(op, k -> new long[3])[1] += nanos;
         last = System.nanoTime();
     }
@@ -36,6 +57,7 @@ public final class Profile {
 
     public static synchronized void reset() {
         TOTALS.clear();
+        inBackward = false;
         last = System.nanoTime();
     }
 

@@ -27,13 +27,25 @@ public final class Tape {
         if (Profile.ENABLED) {
             Profile.forward(op);
         }
-        if (wantsGrad(inputs)) {
-            output.attachGradFn(new Node(op, inputs, saved, backward));
-        }
-        return output;
+        return attach(op, output, inputs, saved, backward);
     }
 
     public static Tensor record(String op, Tensor output, Tensor[] inputs, Backward backward) {
         return record(op, output, inputs, new Tensor[0], backward);
+    }
+
+    /** Records a view op (no computation): the profile counts it but charges it no time. */
+    public static Tensor recordView(String op, Tensor output, Tensor input, Backward backward) {
+        if (Profile.ENABLED) {
+            Profile.view(op);
+        }
+        return attach(op, output, new Tensor[] {input}, new Tensor[0], backward);
+    }
+
+    private static Tensor attach(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Backward backward) {
+        if (wantsGrad(inputs)) {
+            output.attachGradFn(new Node(op, inputs, saved, backward));
+        }
+        return output;
     }
 }

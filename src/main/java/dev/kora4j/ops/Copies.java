@@ -16,9 +16,9 @@ public final class Copies {
         return Tensor.empty(like.dtype(), like.device(), shape);
     }
 
-    /** A new zero-filled contiguous tensor like x. */
+    /** A new zero-filled contiguous tensor like x, pooled as {@link #empty}'s are. */
     public static Tensor zeros(Tensor like, int... shape) {
-        return Tensor.zeros(like.dtype(), like.device(), shape);
+        return Tensor.pooledZeros(like.dtype(), like.device(), shape);
     }
 
     /** A contiguous copy of x, not recorded on the tape (autograd's own bookkeeping uses it). */

@@ -1,5 +1,6 @@
 package dev.kora4j.ops;
 
+import dev.kora4j.autograd.Backward;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.tensor.Shape;
@@ -20,10 +21,12 @@ public final class Views {
         if (Arrays.equals(target, x.shape())) {
             return x;
         }
-        Tensor source = x.isContiguous() ? x : Copies.contiguousCopy(x);
+        boolean copies = !x.isContiguous();
+        Tensor source = copies ? Copies.contiguousCopy(x) : x;
         Tensor out = view(source, target, Shape.contiguousStrides(target), source.offset());
         int[] inputShape = x.shape();
-        return Tape.record("reshape", out, new Tensor[] {x}, (g, node) -> new Tensor[] {reshape(g, inputShape)});
+        Backward backward = (g, node) -> new Tensor[] {reshape(g, inputShape)};
+        return copies ? Tape.record("reshape", out, new Tensor[] {x}, backward) : Tape.recordView("reshape", out, x, backward);
     }
 
     private static int[] inferShape(Tensor x, int[] shape) {
@@ -68,7 +71,7 @@ public final class Views {
             inverse[d] = i;
         }
         Tensor out = view(x, shape, strides, x.offset());
-        return Tape.record("permute", out, new Tensor[] {x}, (g, node) -> new Tensor[] {permute(g, inverse)});
+        return Tape.recordView("permute", out, x, (g, node) -> new Tensor[] {permute(g, inverse)});
     }
 
     public static Tensor transpose(Tensor x, int dim0, int dim1) {
@@ -94,7 +97,7 @@ public final class Views {
         shape[d] = length;
         Tensor out = view(x, shape, x.strides(), x.offset() + start * x.stride(d));
         int[] inputShape = x.shape();
-        return Tape.record("narrow", out, new Tensor[] {x}, (g, node) -> new Tensor[] {padInto(g, inputShape, d, start)});
+        return Tape.recordView("narrow", out, x, (g, node) -> new Tensor[] {padInto(g, inputShape, d, start)});
     }
 
     /** A zero tensor of {@code shape} with g written at {@code start} along {@code dim}. */
@@ -134,7 +137,7 @@ public final class Views {
         }
         Tensor out = view(x, shape.clone(), strides, x.offset());
         int[] inputShape = x.shape();
-        return Tape.record("expand", out, new Tensor[] {x}, (g, node) -> new Tensor[] {Reductions.sumTo(g, inputShape)});
+        return Tape.recordView("expand", out, x, (g, node) -> new Tensor[] {Reductions.sumTo(g, inputShape)});
     }
 
     public static Tensor unsqueeze(Tensor x, int dim) {
@@ -152,7 +155,7 @@ public final class Views {
             }
         }
         Tensor out = view(x, shape, strides, x.offset());
-        return Tape.record("unsqueeze", out, new Tensor[] {x}, (g, node) -> new Tensor[] {squeeze(g, d)});
+        return Tape.recordView("unsqueeze", out, x, (g, node) -> new Tensor[] {squeeze(g, d)});
     }
 
     public static Tensor squeeze(Tensor x, int dim) {
@@ -169,6 +172,6 @@ public final class Views {
             }
         }
         Tensor out = view(x, shape, strides, x.offset());
-        return Tape.record("squeeze", out, new Tensor[] {x}, (g, node) -> new Tensor[] {unsqueeze(g, d)});
+        return Tape.recordView("squeeze", out, x, (g, node) -> new Tensor[] {unsqueeze(g, d)});
     }
 }

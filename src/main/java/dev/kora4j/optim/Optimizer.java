@@ -37,10 +37,10 @@ public abstract class Optimizer {
         return params;
     }
 
-    /** Forgets every parameter's gradient. */
+    /** Forgets every parameter's gradient (the next backward writes the new ones into the old buffers). */
     public void zeroGrad() {
         for (Tensor p : params) {
-            p.zeroGrad();
+            p.recycleGrad();
         }
     }
 

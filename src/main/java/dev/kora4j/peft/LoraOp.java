@@ -4,6 +4,7 @@ import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.ops.Reductions;
 import dev.kora4j.ops.Views;
@@ -25,6 +26,13 @@ public final class LoraOp {
         return out;
     }
 
+    /** s·a·b, scaled in place (no second [N, r] buffer). */
+    private static Tensor scaledMm(Backend backend, Tensor a, Tensor b, double s) {
+        Tensor out = mm(backend, a, b);
+        backend.map(UnaryOp.MUL_SCALAR, s, out, out);
+        return out;
+    }
+
     public static Tensor linear(Tensor x, Tensor w, Tensor bias, Tensor a, Tensor b, double s) {
         int in = w.size(1), outF = w.size(0), r = a.size(0);
         if (x.size(-1) != in || a.size(1) != in || b.size(0) != outF || b.size(1) != r) {
@@ -37,7 +45,7 @@ public final class LoraOp {
         if (bias != null) {
             backend.zip(BinaryOp.ADD, y, Views.expand(bias.detach(), y.shape()), y);
         }
-        Tensor su = mm(backend, x2, Views.transpose(a.detach(), 0, 1)).mul(s); // s·u [N, r]
+        Tensor su = scaledMm(backend, x2, Views.transpose(a.detach(), 0, 1), s); // s·u [N, r]
         backend.matmul(su, Views.transpose(b.detach(), 0, 1), y, true);      // y += s·u·Bᵀ
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outF;
@@ -48,7 +56,7 @@ public final class LoraOp {
             Backend be = Backends.of(g.device());
             Tensor g2 = Views.reshape(g, -1, outF).contiguous();
             Tensor xs = node.saved(0), sus = node.saved(1), ws = node.saved(2), as = node.saved(3), bs = node.saved(4);
-            Tensor st = mm(be, g2, bs).mul(s); // s·t = s·g·B [N, r]
+            Tensor st = scaledMm(be, g2, bs, s); // s·t = s·g·B [N, r]
             Tensor dx = null;
             if (node.needsGrad(0)) {
                 Tensor dx2 = mm(be, g2, ws);

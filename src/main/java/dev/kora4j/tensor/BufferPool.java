@@ -3,6 +3,7 @@ package dev.kora4j.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,12 +21,15 @@ import java.util.Map;
  * </pre>
  */
 public final class BufferPool {
-    /** Arrays below this many floats are cheap to allocate and stay with the garbage collector. */
-    static final int MIN_POOLED = 1 << 14;
+    /** Arrays below this many floats (16 KB) are cheap to allocate and stay with the garbage collector. */
+    static final int MIN_POOLED = 1 << 12;
     private static final ThreadLocal<BufferPool> ACTIVE = new ThreadLocal<>();
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Arrays lent in the open step, in lending order (null where one came back early). */
     private final List<float[]> lent = new ArrayList<>();
+    private final Map<float[], Integer> lentAt = new IdentityHashMap<>();
+    private long misses;
 
     /** Starts a step on this thread: F32 tensors allocated until it closes come from the pool. */
     public Step step() {
@@ -39,9 +43,34 @@ public final class BufferPool {
     private void endStep() {
         ACTIVE.remove();
         for (float[] a : lent) {
-            free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+            if (a != null) {
+                giveBack(a);
+            }
         }
         lent.clear();
+        lentAt.clear();
+    }
+
+    private void giveBack(float[] a) {
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+    }
+
+    /**
+     * Hands t's array back to the open step's pool before the step ends, for the next tensor of its
+     * size: for a tensor that nothing reads again and that shares its array with no live tensor,
+     * such as a gradient backward has consumed. Does nothing outside a step or for arrays this step
+     * did not lend.
+     */
+    public static void recycle(Tensor t) {
+        BufferPool pool = ACTIVE.get();
+        if (pool == null || !(t.storage() instanceof FloatStorage(float[] a))) {
+            return;
+        }
+        Integer at = pool.lentAt.remove(a);
+        if (at != null) {
+            pool.lent.set(at, null);
+            pool.giveBack(a);
+        }
     }
 
     /** Runs {@code body} with pooling suspended (for results that outlive the step, such as gradients of parameters). */
@@ -65,8 +94,33 @@ public final class BufferPool {
             return new float[n];
         }
         ArrayDeque<float[]> list = pool.free.get(n);
-        float[] a = list == null || list.isEmpty() ? new float[n] : list.pop();
+        float[] a;
+        if (list == null || list.isEmpty()) {
+            a = new float[n];
+            pool.misses++;
+        } else {
+            a = list.pop();
+        }
+        pool.lentAt.put(a, pool.lent.size());
         pool.lent.add(a);
+        return a;
+    }
+
+    /**
+     * Arrays this pool has had to make because none of the size was free: after the first step of
+     * a repeated computation this stops growing (a test and the step benchmark watch it).
+     */
+    public long misses() {
+        return misses;
+    }
+
+    /** Like {@link #floats}, but always zero-filled. */
+    static float[] zeroedFloats(int n) {
+        if (ACTIVE.get() == null || n < MIN_POOLED) {
+            return new float[n];
+        }
+        float[] a = floats(n);
+        java.util.Arrays.fill(a, 0f);
         return a;
     }
 

@@ -28,6 +28,8 @@ public final class Tensor {
 
     private boolean requiresGrad;
     private Tensor grad;
+    /** A gradient {@link #recycleGrad} dropped, whose buffer the next backward may write into. */
+    private Tensor spareGrad;
     private Node gradFn;
 
     public Tensor(Storage storage, int[] shape, int[] strides, int offset, Device device) {
@@ -60,6 +62,14 @@ public final class Tensor {
         }
         Storage storage = dtype == DType.F32 ? new FloatStorage(BufferPool.floats(n)) : Storage.allocate(dtype, n);
         return new Tensor(storage, shape, Shape.contiguousStrides(shape), 0, device);
+    }
+
+    /** A zero-filled contiguous tensor that, like {@link #empty}'s, may come from an open {@link BufferPool} step. */
+    public static Tensor pooledZeros(DType dtype, Device device, int... shape) {
+        if (dtype != DType.F32) {
+            return zeros(dtype, device, shape);
+        }
+        return new Tensor(new FloatStorage(BufferPool.zeroedFloats(Shape.numel(shape))), shape, Shape.contiguousStrides(shape), 0, device);
     }
 
     public static Tensor zeros(int... shape) {
@@ -334,6 +344,26 @@ public final class Tensor {
     /** Forgets the accumulated gradient. */
     public void zeroGrad() {
         this.grad = null;
+        this.spareGrad = null;
+    }
+
+    /**
+     * Forgets the accumulated gradient like {@link #zeroGrad}, but keeps its buffer for the next
+     * backward to write the new gradient into, so that training steps do not allocate gradients
+     * anew. Only for owners of the gradient (optimizers): the dropped tensor will be overwritten.
+     */
+    public void recycleGrad() {
+        if (grad != null) {
+            spareGrad = grad;
+        }
+        grad = null;
+    }
+
+    /** The buffer {@link #recycleGrad} kept, handed over once (null when there is none). */
+    public Tensor takeSpareGrad() {
+        Tensor spare = spareGrad;
+        spareGrad = null;
+        return spare;
     }
 
     /** Backward from a one-element tensor (gradient 1). */

@@ -48,7 +48,7 @@ final class AttentionKernels {
             int q = x0 + rowBase, k = q + d, v = q + 2 * d;
             int dq = dx0 + rowBase, dk = dq + d, dv = dq + 2 * d;
             int pAt = p0 + task * n * n, gAt = g0 + img * n * d + h * hd;
-            float[] ds = new float[n * n];
+            float[] ds = Gemm.Scratch.get().scores(n * n);
             // dP = dO·vᵀ, then dS = P ⊙ (dP − Σ_j dP·P) · scale, row by row
             Gemm.multiplySerial(n, n, hd, new Gemm.Matrix(g, gAt, d, 1), new Gemm.Matrix(x, v, 1, 3 * d), ds, 0, n, false);
             for (int i = 0; i < n; i++) {

@@ -4,7 +4,6 @@ import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -76,38 +75,11 @@ final class Elementwise {
         forEachSegment(plan, (row, from, to) -> {
             int xi = plan.rowStart(0, row) + from * xst, oi = plan.rowStart(1, row) + from * ost;
             int n = to - from;
-            int i = 0;
-            if (xst == 1 && ost == 1 && hasVectorForm(op, pf)) {
-                for (int bound = Simd.loopBound(n); i < bound; i += S.length()) {
-                    apply(op, pf, FloatVector.fromArray(S, xs, xi + i)).intoArray(os, oi + i);
-                }
-            }
+            int i = xst == 1 && ost == 1 ? UnaryLoops.map(op, pf, xs, xi, os, oi, n) : 0;
             for (; i < n; i++) {
                 os[oi + i * ost] = apply(op, pf, xs[xi + i * xst]);
             }
         });
-    }
-
-    private static boolean hasVectorForm(UnaryOp op, float p) {
-        return switch (op) {
-            case NEG, ADD_SCALAR, MUL_SCALAR, EXP, SQRT, RELU, GELU -> true;
-            case POW -> p == 2f || p == 1f;
-            default -> false;
-        };
-    }
-
-    private static FloatVector apply(UnaryOp op, float p, FloatVector x) {
-        return switch (op) {
-            case NEG -> x.neg();
-            case ADD_SCALAR -> x.add(p);
-            case MUL_SCALAR -> x.mul(p);
-            case EXP -> FastMath.exp(x);
-            case SQRT -> x.sqrt();
-            case RELU -> x.max(0f);
-            case GELU -> FastMath.gelu(x);
-            case POW -> p == 2f ? x.mul(x) : x;
-            default -> throw new IllegalStateException("no vector form for " + op);
-        };
     }
 
     private static float apply(UnaryOp op, float p, float x) {
@@ -140,36 +112,11 @@ final class Elementwise {
             int xi = plan.rowStart(0, row) + from * st[0], yi = plan.rowStart(1, row) + from * st[1];
             int gi = plan.rowStart(2, row) + from * st[2], di = plan.rowStart(3, row) + from * st[3];
             int n = to - from;
-            int i = 0;
-            if (unit && hasVectorDerivative(op)) {
-                for (int bound = Simd.loopBound(n); i < bound; i += S.length()) {
-                    FloatVector g = FloatVector.fromArray(S, gs, gi + i);
-                    derivative(op, FloatVector.fromArray(S, xs, xi + i), FloatVector.fromArray(S, ys, yi + i), g)
-                            .intoArray(ds, di + i);
-                }
-            }
+            int i = unit ? UnaryLoops.derivative(op, xs, xi, ys, yi, gs, gi, ds, di, n) : 0;
             for (; i < n; i++) {
                 ds[di + i * st[3]] = derivative(op, pf, xs[xi + i * st[0]], ys[yi + i * st[1]], gs[gi + i * st[2]]);
             }
         });
-    }
-
-    private static boolean hasVectorDerivative(UnaryOp op) {
-        return switch (op) {
-            case EXP, SQRT, TANH, RELU, GELU -> true;
-            default -> false;
-        };
-    }
-
-    private static FloatVector derivative(UnaryOp op, FloatVector x, FloatVector y, FloatVector g) {
-        return switch (op) {
-            case EXP -> g.mul(y);
-            case SQRT -> g.mul(0.5f).div(y);
-            case TANH -> g.mul(y.neg().fma(y, FloatVector.broadcast(S, 1f)));
-            case RELU -> g.blend(0f, x.compare(VectorOperators.GT, 0f).not());
-            case GELU -> g.mul(FastMath.geluDerivative(x, y));
-            default -> throw new IllegalStateException("no vector derivative for " + op);
-        };
     }
 
     private static float derivative(UnaryOp op, float p, float x, float y, float g) {

@@ -213,7 +213,8 @@ public final class Gemm {
      * Per-thread buffers, kept between calls: a training step runs thousands of products, and a fresh
      * packing buffer per call was most of the allocation. A call's packed B lives in the caller's
      * buffer and is read by the pool's tasks; each task packs A into its own thread's buffer. Buffers
-     * past {@link #KEEP} floats are used once and not kept.
+     * past {@link #KEEP} floats are used once and not kept. Other kernels borrow the thread's
+     * scratch too (attention's score tile, layer norm's rows) rather than allocate per task.
      */
     static final class Scratch {
         private static final int KEEP = 1 << 24;
@@ -221,6 +222,8 @@ public final class Gemm {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
         private final float[] tile = new float[MR * NR];
+        private float[] scores = new float[0];
+        private float[] row = new float[0];
 
         static Scratch get() {
             return LOCAL.get();
@@ -242,6 +245,22 @@ public final class Gemm {
                 packedA = new float[size];
             }
             return packedA;
+        }
+
+        /** Room for one attention head's N × N score gradients (contents undefined). */
+        float[] scores(int size) {
+            if (scores.length < size) {
+                scores = new float[size];
+            }
+            return scores;
+        }
+
+        /** Room for one row of a row-wise kernel (layer norm's x̂; contents undefined). */
+        float[] row(int size) {
+            if (row.length < size) {
+                row = new float[size];
+            }
+            return row;
         }
 
         /** An MR × NR tile: a register tile's way into C when it adds or masks, the folds of a thin block. */

@@ -1,5 +1,7 @@
 package dev.kora4j.backend.cpu;
 
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,10 +64,10 @@ final class LayerNormKernels {
         int go = gamma.offset();
         int blocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         boolean weights = dgamma != null || dbeta != null;
-        float[] partialG = weights ? new float[blocks * d] : null;
-        float[] partialB = weights ? new float[blocks * d] : null;
+        float[] partialG = weights ? Tensor.pooledZeros(DType.F32, Device.CPU, blocks * d).floats() : null;
+        float[] partialB = weights ? Tensor.pooledZeros(DType.F32, Device.CPU, blocks * d).floats() : null;
         Parallel.forEach(blocks, block -> {
-            float[] xhat = new float[d];
+            float[] xhat = Gemm.Scratch.get().row(d);
             for (int r = block * ROW_BLOCK, end = Math.min(rows, r + ROW_BLOCK); r < end; r++) {
                 int xi = x.offset() + r * d, gi = gy.offset() + r * d, di = dx.offset() + r * d;
                 float mu = ms[mean.offset() + r], rsd = rs[rstd.offset() + r];

@@ -130,15 +130,26 @@ final class Reduce {
         return total;
     }
 
-    /** Adds the lanes left to right (reduceLanes may pick any order, which would change bits). */
+    /**
+     * Adds the lanes left to right (reduceLanes may pick any order, which would change bits). Kept
+     * tiny so that it always inlines: a vector passed to a call that is not inlined is boxed on the
+     * heap. The lanes go through a per-thread array (toArray would make one per row).
+     */
     static float lanesInOrder(FloatVector v) {
-        float[] lanes = v.toArray();
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        return sumInOrder(lanes);
+    }
+
+    private static float sumInOrder(float[] lanes) {
         float s = 0;
         for (float lane : lanes) {
             s += lane;
         }
         return s;
     }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[S.length()]);
 
     /** dst[0..n) += src[0..n). */
     private static void addRow(float[] src, int si, float[] dst, int di, int n) {
