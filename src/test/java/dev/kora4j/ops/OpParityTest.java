@@ -20,21 +20,26 @@ class OpParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void cpuMatchesReference(OpCase op) {
-        Tensor[] ref = op.inputs(DType.F32, Device.REFERENCE);
-        Tensor[] cpu = op.inputs(DType.F32, Device.CPU);
-        Tensor outRef = op.f().apply(ref);
-        Tensor outCpu = op.f().apply(cpu);
-        assertCloseScaled(op + " forward", outRef, outCpu, 1e-4);
+        assertMatchesReference(op, Device.CPU);
+    }
 
-        Tensor cotangent = Tensor.uniform(new Rng(99), -1, 1, outCpu.shape());
+    /** The op's forward and every input gradient on {@code device} against the reference backend (F32). */
+    static void assertMatchesReference(OpCase op, Device device) {
+        Tensor[] ref = op.inputs(DType.F32, Device.REFERENCE);
+        Tensor[] dev = op.inputs(DType.F32, device);
+        Tensor outRef = op.f().apply(ref);
+        Tensor outDev = op.f().apply(dev);
+        assertCloseScaled(op + " forward", outRef, outDev, 1e-4);
+
+        Tensor cotangent = Tensor.uniform(new Rng(99), -1, 1, outRef.shape());
         outRef.backward(cotangent.to(Device.REFERENCE));
-        outCpu.backward(cotangent);
+        outDev.backward(cotangent.to(device));
         for (int i = 0; i < ref.length; i++) {
             if (op.frozen()[i]) {
-                assertNull(cpu[i].grad(), op + ": frozen input " + i + " got a gradient");
+                assertNull(dev[i].grad(), op + ": frozen input " + i + " got a gradient");
                 continue;
             }
-            assertCloseScaled(op + " gradient of input " + i, ref[i].grad(), cpu[i].grad(), 1e-4);
+            assertCloseScaled(op + " gradient of input " + i, ref[i].grad(), dev[i].grad(), 1e-4);
         }
     }
 }
