@@ -140,7 +140,7 @@ public final class Trainer {
                             loss = l.item();
                             if (!Double.isFinite(loss)) {
                                 throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
-                                        loss, step + 1, epoch + 1, b.index(), lastCheckpoint()));
+                                        loss, step + 1, epoch + 1, b.index(), describe(keptCheckpoint())));
                             }
                             l.backward();
                         }
@@ -169,12 +169,12 @@ public final class Trainer {
                 } catch (OutOfMemoryError e) {
                     // Every step needs the same memory, so a heap too small shows at the first step (of a run or
                     // a resume), not in the middle of one: there is nothing newer than the scheduled checkpoints to save.
-                    boolean kept = java.nio.file.Files.exists(runDir.resolve(Checkpoint.FILE));
+                    Path kept = keptCheckpoint();
                     throw new TrainingFailure(String.format(Locale.ROOT,
                             "out of memory in step %d (epoch %d, batch %d of %d images): the Java heap's maximum is %d MiB; %s; "
                                     + "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)%s",
-                            step + 1, epoch + 1, nextBatch, o.batch(), Runtime.getRuntime().maxMemory() >> 20, lastCheckpoint(),
-                            kept ? " and resume with --resume" : " or train with a smaller --batch"));
+                            step + 1, epoch + 1, nextBatch, o.batch(), Runtime.getRuntime().maxMemory() >> 20, describe(kept),
+                            kept != null ? " and resume with --resume" : " or train with a smaller --batch"));
                 }
                 double epochSeconds = seconds + (System.nanoTime() - started) / 1e9;
                 Evaluation eval = Evaluator.evaluate(model, val, evalTransform, o.batch(), o.workers(), "evaluate");
@@ -205,9 +205,14 @@ public final class Trainer {
         }
     }
 
-    private String lastCheckpoint() {
+    /** The run's latest checkpoint, or null when none has been written. */
+    private Path keptCheckpoint() {
         Path kept = runDir.resolve(Checkpoint.FILE);
-        return java.nio.file.Files.exists(kept) ? "the last good checkpoint is kept in " + kept : "no checkpoint had been written yet";
+        return java.nio.file.Files.exists(kept) ? kept : null;
+    }
+
+    private static String describe(Path kept) {
+        return kept != null ? "the last good checkpoint is kept in " + kept : "no checkpoint had been written yet";
     }
 
     private void save(Map<String, Tensor> trainable, AdamW optimizer, int epoch, int batch, long step, double lossSum, long seen,
