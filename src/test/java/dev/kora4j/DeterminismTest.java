@@ -6,6 +6,8 @@ import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.nn.Linear;
 import dev.kora4j.ops.CrossEntropy;
 import dev.kora4j.ops.LayerNorm;
+import dev.kora4j.ops.LinearTail;
+import dev.kora4j.peft.LoraOp;
 import dev.kora4j.optim.AdamW;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The same seeded training computation with 1 and 2 threads gives identical bits. */
 class DeterminismTest {
-    /** A few AdamW steps of a small transformer-like block on 512 tokens; returns losses, logits and weights. */
+    /** A few AdamW steps of a small transformer-like block on 512 tokens (fused GELU, LoRA and residual epilogues); returns losses, logits and weights. */
     private static List<Tensor> run(int threads) {
         int before = Parallel.threads();
         Parallel.setThreads(threads);
@@ -30,6 +32,9 @@ class DeterminismTest {
             params.addAll(fc1.parameters());
             params.addAll(fc2.parameters());
             params.addAll(head.parameters());
+            Tensor loraA = Tensor.uniform(rng, -0.1, 0.1, 8, 4 * dim).requiresGrad(true);
+            Tensor loraB = Tensor.uniform(rng, -0.1, 0.1, dim, 8).requiresGrad(true);
+            params.addAll(List.of(loraA, loraB));
             AdamW opt = new AdamW(params, 1e-3);
             Tensor x = Tensor.randn(rng, 4, tokens / 4, dim);
             int[] labels = new int[4];
@@ -41,7 +46,8 @@ class DeterminismTest {
                 opt.zeroGrad();
                 Tensor h = LayerNorm.layerNorm(x, gamma, beta, 1e-6);
                 Tensor attn = h.matmul(h.transpose(1, 2)).mul(0.1).softmax(-1).matmul(h);
-                Tensor y = h.add(fc2.forward(fc1.forward(attn).gelu().dropout(0.1, new Rng(step), true)));
+                Tensor hidden = fc1.forward(attn, LinearTail.GELU).dropout(0.1, new Rng(step), true);
+                Tensor y = LoraOp.linear(hidden, fc2.weight(), fc2.bias(), loraA, loraB, 2.0, LinearTail.residual(h));
                 Tensor logits = head.forward(y.mean(false, 1));
                 Tensor loss = CrossEntropy.crossEntropy(logits, labels, 0.1);
                 loss.backward();

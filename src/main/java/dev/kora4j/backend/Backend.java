@@ -37,6 +37,16 @@ public interface Backend {
      */
     void matmul(Tensor a, Tensor b, Tensor c, boolean accumulate);
 
+    /**
+     * A linear layer's product with what follows it: out ← act(a·b + u·v + bias) + residual, as
+     * {@link LinearEpilogue} says, for a [M, K] and b [K, N] (any views) and a contiguous out [M, N].
+     * This default runs the parts one after another; a backend may fuse them into the product.
+     */
+    default void linear(Tensor a, Tensor b, Tensor out, LinearEpilogue epilogue) {
+        epilogue.check(a, b, out);
+        epilogue.runUnfused(this, a, b, out);
+    }
+
     /** Softmax (or log-softmax) over the last dim of a contiguous x. */
     void softmax(Tensor x, Tensor out, boolean log);
 

@@ -1,5 +1,6 @@
 package dev.kora4j.nn;
 
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -24,7 +25,16 @@ public final class Attention extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return proj.forward(dev.kora4j.ops.Attention.selfAttention(qkv.forward(x), numHeads, scale));
+        return proj.forward(heads(x));
+    }
+
+    /** residual + attn(x), the add done by proj's op as it writes its output. */
+    public Tensor forward(Tensor x, Tensor residual) {
+        return proj.forward(heads(x), LinearTail.residual(residual));
+    }
+
+    private Tensor heads(Tensor x) {
+        return dev.kora4j.ops.Attention.selfAttention(qkv.forward(x), numHeads, scale);
     }
 
     /**

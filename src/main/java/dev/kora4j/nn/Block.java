@@ -20,7 +20,7 @@ public final class Block extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        x = x.add(attn.forward(norm1.forward(x)));
-        return x.add(mlp.forward(norm2.forward(x)));
+        x = attn.forward(norm1.forward(x), x);
+        return mlp.forward(norm2.forward(x), x);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kora4j.nn;
 
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.ops.MatMul;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
@@ -33,14 +34,25 @@ public final class Linear extends Module {
     }
 
     public Tensor forward(Tensor x) {
+        return forward(x, LinearTail.NONE);
+    }
+
+    /**
+     * The layer followed by GELU, or plus a residual: in the same op where the adapter allows
+     * (none, or LoRA), else as ops of their own after the adapter.
+     */
+    public Tensor forward(Tensor x, LinearTail tail) {
         if (inputObserver != null) {
             inputObserver.accept(x.detach());
         }
         if (adapter instanceof LinearAdapter.FusedAdapter fused && fused.fusable()) {
-            return fused.forwardFused(this, x);
+            return fused.forwardFused(this, x, tail);
         }
-        Tensor y = MatMul.linear(x, weight, bias);
-        return adapter == null ? y : adapter.adapt(x, y);
+        if (adapter == null) {
+            return MatMul.linear(x, weight, bias, tail);
+        }
+        Tensor y = adapter.adapt(x, MatMul.linear(x, weight, bias));
+        return tail.gelu() ? y.gelu() : tail.residual() != null ? tail.residual().add(y) : y;
     }
 
     /** Attaches an adapter whose parameters join this module's namespace (qkv.lora_A.weight, ...). */

@@ -1,5 +1,6 @@
 package dev.kora4j.nn;
 
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.tensor.Tensor;
 
 /** Something that changes a Linear's output (LoRA, KoRA): given the input x and the frozen output y. */
@@ -11,6 +12,7 @@ public interface LinearAdapter {
         /** Whether the one-op form applies now (e.g. not while LoRA dropout is active). */
         boolean fusable();
 
-        Tensor forwardFused(Linear base, Tensor x);
+        /** The Linear, this adapter's update and the tail (GELU or a residual) as one op. */
+        Tensor forwardFused(Linear base, Tensor x, LinearTail tail);
     }
 }

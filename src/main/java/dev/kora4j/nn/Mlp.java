@@ -1,5 +1,6 @@
 package dev.kora4j.nn;
 
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -16,6 +17,11 @@ public final class Mlp extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return fc2.forward(fc1.forward(x).gelu());
+        return fc2.forward(fc1.forward(x, LinearTail.GELU));
+    }
+
+    /** residual + mlp(x), the add done by fc2's op as it writes its output. */
+    public Tensor forward(Tensor x, Tensor residual) {
+        return fc2.forward(fc1.forward(x, LinearTail.GELU), LinearTail.residual(residual));
     }
 }

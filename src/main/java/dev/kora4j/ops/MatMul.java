@@ -2,7 +2,6 @@ package dev.kora4j.ops;
 
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
-import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
@@ -60,32 +59,37 @@ public final class MatMul {
      * costs no weight-gradient product in backward, only dx = g·W.
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return linear(x, weight, bias, LinearTail.NONE);
+    }
+
+    /** The same followed by GELU, or plus a residual, in one op ({@link LinearTail}). */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias, LinearTail tail) {
         if (weight.rank() != 2 || x.rank() == 0 || x.size(-1) != weight.size(1)) {
             throw Shape.mismatch("linear", x.shape(), weight.shape(), "do not match (input [..., in], weight [out, in])");
         }
         if (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0))) {
             throw Shape.mismatch("linear", weight.shape(), bias.shape(), "do not match (weight [out, in], bias [out])");
         }
-        var backend = Backends.of("linear", x, weight, bias);
         int in = weight.size(1);
         int outFeatures = weight.size(0);
-        Tensor x2 = Views.reshape(x.detach(), -1, in);
-        Tensor y = Copies.empty(x, x2.size(0), outFeatures);
-        backend.matmul(x2, Views.transpose(weight.detach(), 0, 1), y, false);
-        if (bias != null) {
-            backend.zip(BinaryOp.ADD, y, Views.expand(bias.detach(), y.shape()), y);
-        }
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outFeatures;
-        Tensor out = y.reshape(outShape);
+        tail.check("linear", outShape);
+        var backend = Backends.of("linear", x, weight, bias, tail.residual());
+        Tensor x2 = Views.reshape(x.detach(), -1, in);
+        Tensor y = Copies.empty(x, x2.size(0), outFeatures);
+        Tensor[] pre = new Tensor[1];
+        backend.linear(x2, Views.transpose(weight.detach(), 0, 1), y, tail.epilogue(bias, x, x2.size(0), outFeatures, pre));
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        return Tape.record("linear", out, new Tensor[] {x, weight, bias}, new Tensor[] {x2, weight.detach()}, (g, node) -> {
-            Tensor g2 = Views.reshape(g, -1, outFeatures);
+        Tensor[] saved = {x2, weight.detach(), pre[0], tail.gelu() ? y : null};
+        return Tape.record("linear", y.reshape(outShape), tail.inputs(x, weight, bias), saved, (g, node) -> {
+            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outFeatures), node.saved(2), node.saved(3));
             Tensor dx = node.needsGrad(0) ? Views.reshape(product(g2, node.saved(1)), xShape) : null;
             Tensor dw = node.needsGrad(1) ? product(Views.transpose(g2, 0, 1), node.saved(0)) : null;
             Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
-            return new Tensor[] {dx, dw, db};
+            tail.release(g2);
+            return new Tensor[] {dx, dw, db, tail.residual() != null && node.needsGrad(3) ? g : null};
         });
     }
 

@@ -4,6 +4,7 @@ import dev.kora4j.autograd.GradMode;
 import dev.kora4j.nn.Linear;
 import dev.kora4j.nn.LinearAdapter;
 import dev.kora4j.nn.Module;
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.ops.MatMul;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
@@ -52,9 +53,9 @@ public final class LoraAdapter extends Module implements LinearAdapter.FusedAdap
         return !(isTraining() && dropout > 0);
     }
 
-    /** The Linear and its update as one op. */
-    public Tensor forwardFused(Linear base, Tensor x) {
-        return LoraOp.linear(x, base.weight(), base.bias(), a, b, scaling);
+    @Override
+    public Tensor forwardFused(Linear base, Tensor x, LinearTail tail) {
+        return LoraOp.linear(x, base.weight(), base.bias(), a, b, scaling, tail);
     }
 
     /** W ← W + s·B·A (and unmerge: W ← W − s·B·A), for inference without the extra products. */

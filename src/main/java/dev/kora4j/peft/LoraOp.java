@@ -3,9 +3,10 @@ package dev.kora4j.peft;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
-import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.ops.Copies;
+import dev.kora4j.ops.LinearTail;
 import dev.kora4j.ops.Reductions;
 import dev.kora4j.ops.Views;
 import dev.kora4j.tensor.Shape;
@@ -34,33 +35,37 @@ public final class LoraOp {
     }
 
     public static Tensor linear(Tensor x, Tensor w, Tensor bias, Tensor a, Tensor b, double s) {
+        return linear(x, w, bias, a, b, s, LinearTail.NONE);
+    }
+
+    /** The same followed by GELU, or plus a residual, in the same op ({@link LinearTail}). */
+    public static Tensor linear(Tensor x, Tensor w, Tensor bias, Tensor a, Tensor b, double s, LinearTail tail) {
         int in = w.size(1), outF = w.size(0), r = a.size(0);
         if (x.size(-1) != in || a.size(1) != in || b.size(0) != outF || b.size(1) != r) {
             throw Shape.mismatch("lora", x.shape(), w.shape(), "do not match the LoRA factors (A [r, in], B [out, r])");
         }
-        Backend backend = Backends.of("lora", x, w, a, b);
-        Tensor x2 = Views.reshape(x.detach(), -1, in);
-        Tensor y = Copies.empty(x, x2.size(0), outF);
-        backend.matmul(x2, Views.transpose(w.detach(), 0, 1), y, false);
-        if (bias != null) {
-            backend.zip(BinaryOp.ADD, y, Views.expand(bias.detach(), y.shape()), y);
-        }
-        Tensor su = scaledMm(backend, x2, Views.transpose(a.detach(), 0, 1), s); // s·u [N, r]
-        backend.matmul(su, Views.transpose(b.detach(), 0, 1), y, true);      // y += s·u·Bᵀ
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outF;
+        tail.check("lora", outShape);
+        Backend backend = Backends.of("lora", x, w, a, b, tail.residual());
+        Tensor x2 = Views.reshape(x.detach(), -1, in);
+        Tensor y = Copies.empty(x, x2.size(0), outF);
+        Tensor su = scaledMm(backend, x2, Views.transpose(a.detach(), 0, 1), s); // s·u [N, r]
+        Tensor[] pre = new Tensor[1];
+        LinearEpilogue epilogue = tail.epilogue(bias, x, x2.size(0), outF, pre).withLowRank(su, Views.transpose(b.detach(), 0, 1));
+        backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = x·Wᵀ + s·u·Bᵀ + b, then the tail
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach()};
-        return Tape.record("lora_linear", y.reshape(outShape), new Tensor[] {x, w, bias, a, b}, saved, (g, node) -> {
+        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), pre[0], tail.gelu() ? y : null};
+        return Tape.record("lora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b), saved, (g, node) -> {
             Backend be = Backends.of(g.device());
-            Tensor g2 = Views.reshape(g, -1, outF).contiguous();
+            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(5), node.saved(6));
             Tensor xs = node.saved(0), sus = node.saved(1), ws = node.saved(2), as = node.saved(3), bs = node.saved(4);
             Tensor st = scaledMm(be, g2, bs, s); // s·t = s·g·B [N, r]
             Tensor dx = null;
             if (node.needsGrad(0)) {
-                Tensor dx2 = mm(be, g2, ws);
-                be.matmul(st, as, dx2, true); // dx += s·t·A
+                Tensor dx2 = Copies.empty(g2, g2.size(0), in);
+                be.linear(g2, ws, dx2, LinearEpilogue.NONE.withLowRank(st, as)); // dx = g·W + s·t·A
                 dx = Views.reshape(dx2, xShape);
             }
             Tensor dw = node.needsGrad(1) ? mm(be, Views.transpose(g2, 0, 1), xs) : null;
@@ -68,7 +73,9 @@ public final class LoraOp {
             Tensor da = node.needsGrad(3) ? mm(be, Views.transpose(st, 0, 1), xs) : null;
             // dB = gᵀ·(s·u), formed as its transpose (s·u)ᵀ·g so that g is read in place
             Tensor dbT = node.needsGrad(4) ? mm(be, Views.transpose(sus, 0, 1), g2) : null;
-            return new Tensor[] {dx, dw, db, da, dbT == null ? null : Views.transpose(dbT, 0, 1).contiguous()};
+            tail.release(g2);
+            return new Tensor[] {dx, dw, db, da, dbT == null ? null : Views.transpose(dbT, 0, 1).contiguous(),
+                tail.residual() != null && node.needsGrad(5) ? g : null};
         });
     }
 }

@@ -1,5 +1,6 @@
 package dev.kora4j.ops;
 
+import dev.kora4j.peft.LoraOp;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -53,6 +54,15 @@ final class OpCatalog {
         c.add(new OpCase("lora linear", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.5),
                 s(3, 5), s(4, 5), s(4), s(3, 5), s(4, 3)).frozen(1).frozen(2));
         c.add(new OpCase("linear no bias", in -> MatMul.linear(in[0].t(), in[1], null), s(4, 3), s(2, 4)));
+        c.add(new OpCase("linear gelu", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.GELU), s(2, 3, 4), s(5, 4), s(5)));
+        c.add(new OpCase("linear residual", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.residual(in[3])),
+                s(2, 3, 4), s(5, 4), s(5), s(2, 3, 5)).frozen(1));
+        c.add(new OpCase("linear residual view", in -> MatMul.linear(in[0], in[1], null, LinearTail.residual(in[2].t())),
+                s(3, 4), s(5, 4), s(5, 3)));
+        c.add(new OpCase("lora linear gelu", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.7, LinearTail.GELU),
+                s(2, 3, 5), s(4, 5), s(4), s(2, 5), s(4, 2)).frozen(1).frozen(2));
+        c.add(new OpCase("lora linear residual", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.5, LinearTail.residual(in[5])),
+                s(3, 5), s(4, 5), s(4), s(3, 5), s(4, 3), s(3, 4)));
 
         c.add(new OpCase("sum all", in -> in[0].sum(), s(3, 4, 5)));
         c.add(new OpCase("sum dim 1", in -> in[0].sum(false, 1), s(3, 4, 5)));
@@ -124,6 +134,15 @@ final class OpCatalog {
         c.add(new OpCase("linear big", in -> MatMul.linear(in[0], in[1], in[2]).gelu(), s(4, 65, 48), s(100, 48), s(100)));
         c.add(new OpCase("lora linear big", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0),
                 s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8)).frozen(1).frozen(2));
+        c.add(new OpCase("linear gelu big", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.GELU), s(4, 65, 48), s(100, 48), s(100)));
+        c.add(new OpCase("linear residual k blocks", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.residual(in[3])),
+                s(2, 70, 300), s(50, 300), s(50), s(2, 70, 50)).frozen(1));
+        c.add(new OpCase("linear thin residual", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.residual(in[3])),
+                s(37, 32), s(8, 32), s(8), s(37, 8)));
+        c.add(new OpCase("lora linear gelu k blocks", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.5, LinearTail.GELU),
+                s(3, 70, 300), s(50, 300), s(50), s(8, 300), s(50, 8)).frozen(1).frozen(2));
+        c.add(new OpCase("lora linear residual big", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0, LinearTail.residual(in[5])),
+                s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8), s(4, 65, 144)).frozen(1).frozen(2));
         c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)));
         c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)));
         c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77)));

@@ -2,6 +2,7 @@ package dev.kora4j.backend.cpu;
 
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.backend.reference.ReferenceBackend;
 import dev.kora4j.tensor.DType;
@@ -112,6 +113,28 @@ public final class CpuBackend implements Backend {
             Gemm.multiplySerial(m, n, k, new Gemm.Matrix(a.floats(), aAt, aRs, aCs),
                     new Gemm.Matrix(b.floats(), bAt, bRs, bCs), c.floats(), cAt, ldc, accumulate);
         });
+    }
+
+    /** The product with its epilogue fused into each tile's store ({@link GemmEpilogue}). */
+    @Override
+    public void linear(Tensor a, Tensor b, Tensor out, LinearEpilogue e) {
+        if (isF64(out)) {
+            Backend.super.linear(a, b, out, e);
+            return;
+        }
+        e.check(a, b, out);
+        Tensor c = e.gelu() ? e.pre() : out;
+        Gemm.Matrix u = e.u() == null ? null : matrix(e.u()), v = e.v() == null ? null : matrix(e.v());
+        int rank = e.u() == null ? 0 : e.u().size(1);
+        GemmEpilogue epilogue = new GemmEpilogue(u, v, rank,
+                e.bias() == null ? null : e.bias().floats(), e.bias() == null ? 0 : e.bias().offset(),
+                e.gelu() ? out.floats() : null, out.offset(),
+                e.residual() == null ? null : e.residual().floats(), e.residual() == null ? 0 : e.residual().offset());
+        Gemm.multiply(out.size(0), out.size(1), a.size(1), matrix(a), matrix(b), c.floats(), c.offset(), out.size(1), epilogue);
+    }
+
+    private static Gemm.Matrix matrix(Tensor t) {
+        return new Gemm.Matrix(t.floats(), t.offset(), t.stride(0), t.stride(1));
     }
 
     @Override

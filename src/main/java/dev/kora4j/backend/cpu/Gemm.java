@@ -43,28 +43,35 @@ public final class Gemm {
 
     /** C[m×n] (row-major, leading dim ldc) = or += A[m×k]·B[k×n], using the worker pool. */
     public static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(m, n, k, a, b, c, cOffset, ldc, accumulate, true);
+        run(m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
     }
 
     /** The same on the calling thread only (for callers that parallelise over many small products). */
     public static void multiplySerial(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(m, n, k, a, b, c, cOffset, ldc, accumulate, false);
+        run(m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
     }
 
-    private static void run(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate, boolean parallel) {
+    /** C = A·B, then the epilogue on each tile as it leaves the last k-block (a linear layer's bias, LoRA, GELU, residual). */
+    static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
+        run(m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
+    }
+
+    private static void run(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate,
+                            boolean parallel, GemmEpilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
-        if (k == 0) {
-            if (!accumulate) {
+        if (k == 0 || GemmThin.applies(n, k, a)) {
+            if (k == 0 && !accumulate) {
                 for (int i = 0; i < m; i++) {
                     Arrays.fill(c, cOffset + i * ldc, cOffset + i * ldc + n, 0f);
                 }
+            } else if (k > 0) {
+                GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             }
-            return;
-        }
-        if (GemmThin.applies(n, k, a)) {
-            GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
+            if (epilogue != null) {
+                finishSeparately(m, n, c, cOffset, ldc, parallel, epilogue);
+            }
             return;
         }
         Blocks bl = Blocks.of(n, k);
@@ -76,10 +83,16 @@ public final class Gemm {
         boolean directB = b.colStride() == 1 && m <= MC;
         boolean anyPacked = !directB || bl.cols(panels - 1) < NR;
         float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * NR : 0);
+        int rank = epilogue == null ? 0 : epilogue.rank;
+        // the low-rank update's v as one k-block of depth rank, after B's blocks in the same buffer
+        float[] packedV = Scratch.get().packedV(rank * panels * NR);
         forEach(parallel, kBlocks * panels, task -> {
             int kb = task / panels, p = task % panels;
             if (!directB || bl.cols(p) < NR) {
                 packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), packedB, bl.packedAt(kb, p));
+            }
+            if (kb == 0 && rank > 0) {
+                packB(epilogue.v, 0, rank, bl.start(p), bl.cols(p), packedV, p * rank * NR);
             }
         });
 
@@ -99,6 +112,10 @@ public final class Gemm {
             int packedRows = !directA ? rows : rows % MR;
             int packedFrom = rows - packedRows;
             float[] packedA = scratch.packedA(bl.kc() * ((packedRows + MR - 1) / MR * MR));
+            float[] packedU = scratch.packedU(rank * ((rows + MR - 1) / MR * MR));
+            if (rank > 0) {
+                packA(epilogue.u, i0, rows, 0, rank, packedU);
+            }
             float[] tile = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
                 int k0 = kb * bl.kc(), kc = bl.depth(kb);
@@ -106,10 +123,9 @@ public final class Gemm {
                     packA(a, i0 + packedFrom, packedRows, k0, kc, packedA);
                 }
                 boolean add = accumulate || kb > 0;
+                boolean last = kb == kBlocks - 1;
                 for (int p = p0; p < p1; p++) {
                     int j0 = bl.start(p), cols = bl.cols(p);
-                    // an edge panel takes the narrowest tile that covers it (the scalar path: always NR)
-                    int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
                     boolean bInPlace = directB && cols == NR;
                     float[] bData = bInPlace ? b.data() : packedB;
                     int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : bl.packedAt(kb, p);
@@ -122,18 +138,46 @@ public final class Gemm {
                         int aRow = inPlace ? a.rowStride() : 1;
                         int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        boolean full = tileRows == MR && cols == nv * L;
-                        if (full && !add) {
-                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
-                        } else if (full && nv == 3 && Simd.ENABLED) {
-                            GemmKernels.tile3Add(kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc);
-                        } else {
-                            GemmKernels.tile(nv, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, tile, 0, NR);
-                            GemmKernels.flush(tile, c, cAt, ldc, tileRows, cols, add);
+                        tile(tileRows, cols, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add, tile);
+                        if (last && epilogue != null) {
+                            if (rank > 0) { // C += u·v: one more k-block, from the packed u and v
+                                tile(tileRows, cols, rank, packedU, ir * rank, 1, MR, packedV, p * rank * NR, NR, c, cAt, ldc, true, tile);
+                            }
+                            epilogue.finish(c, cAt, ldc, i0 + ir, j0, tileRows, cols);
                         }
                     }
                 }
             }
+        });
+    }
+
+    /**
+     * One register tile: C[rows × cols at cAt] = (or += when add) A·B over kc steps, by the narrowest
+     * kernel that covers the columns (the scalar path: always NR); an edge or adding tile goes
+     * through the buffer tile but for the full-width add.
+     */
+    private static void tile(int rows, int cols, int kc, float[] a, int aAt, int aRow, int aStep,
+                             float[] b, int bAt, int bStep, float[] c, int cAt, int ldc, boolean add, float[] buffer) {
+        int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
+        boolean full = rows == MR && cols == nv * L;
+        if (full && !add) {
+            GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+        } else if (full && nv == 3 && Simd.ENABLED) {
+            GemmKernels.tile3Add(kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+        } else {
+            GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
+            GemmKernels.flush(buffer, c, cAt, ldc, rows, cols, add);
+        }
+    }
+
+    /** The epilogue after a product that took another path (thin outputs, k = 0): in passes of its own. */
+    private static void finishSeparately(int m, int n, float[] c, int cOffset, int ldc, boolean parallel, GemmEpilogue epilogue) {
+        if (epilogue.hasLowRank()) {
+            run(m, n, epilogue.rank, epilogue.u, epilogue.v, c, cOffset, ldc, true, parallel, null);
+        }
+        forEach(parallel, (m + MC - 1) / MC, task -> {
+            int i0 = task * MC;
+            epilogue.finish(c, cOffset + i0 * ldc, ldc, i0, 0, Math.min(MC, m - i0), n);
         });
     }
 
@@ -221,6 +265,8 @@ public final class Gemm {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
+        private float[] packedV = new float[0];
+        private float[] packedU = new float[0];
         private final float[] tile = new float[MR * NR];
         private float[] scores = new float[0];
         private float[] row = new float[0];
@@ -245,6 +291,22 @@ public final class Gemm {
                 packedA = new float[size];
             }
             return packedA;
+        }
+
+        /** A low-rank update's v, packed like B (a call's caller thread; read by its tasks). */
+        float[] packedV(int size) {
+            if (packedV.length < size) {
+                packedV = new float[size];
+            }
+            return packedV;
+        }
+
+        /** A task's rows of a low-rank update's u, packed like A. */
+        float[] packedU(int size) {
+            if (packedU.length < size) {
+                packedU = new float[size];
+            }
+            return packedU;
         }
 
         /** Room for one attention head's N × N score gradients (contents undefined). */

@@ -1,0 +1,78 @@
+package dev.kora4j.ops;
+
+import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.LinearEpilogue;
+import dev.kora4j.backend.UnaryOp;
+import dev.kora4j.tensor.BufferPool;
+import dev.kora4j.tensor.Shape;
+import dev.kora4j.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * What a linear op does to its output within the same op, so that a backend can do it in the
+ * product's own pass over the output: GELU (a ViT block's fc1), or a residual added (the block's
+ * x + proj(…) and x + fc2(…)). Not both: GELU's backward reads GELU's output, which a residual
+ * would overwrite. Backward: the residual's gradient is the output's; the product's is
+ * GELU'(pre)·g from the saved pre-activation and output.
+ */
+public record LinearTail(boolean gelu, Tensor residual) {
+    public static final LinearTail NONE = new LinearTail(false, null);
+    public static final LinearTail GELU = new LinearTail(true, null);
+
+    public LinearTail {
+        if (gelu && residual != null) {
+            throw new IllegalArgumentException("a linear op's tail is GELU or a residual, not both");
+        }
+    }
+
+    public static LinearTail residual(Tensor residual) {
+        return new LinearTail(false, residual);
+    }
+
+    /** Checks the residual against the op's output shape. */
+    public void check(String op, int[] outShape) {
+        if (residual != null && !Arrays.equals(residual.shape(), outShape)) {
+            throw Shape.mismatch(op, residual.shape(), outShape, "differ: the residual must have the output's shape");
+        }
+    }
+
+    /**
+     * The backend's epilogue for an output of rows × cols: bias (made contiguous), room for the
+     * pre-activation when gelu (returned in {@code pre[0]}), the residual as a contiguous [rows, cols].
+     */
+    public LinearEpilogue epilogue(Tensor bias, Tensor like, int rows, int cols, Tensor[] pre) {
+        LinearEpilogue e = LinearEpilogue.bias(bias == null ? null : bias.detach().contiguous());
+        if (gelu) {
+            pre[0] = Copies.empty(like, rows, cols);
+            e = e.withGelu(pre[0]);
+        }
+        if (residual != null) {
+            e = e.withResidual(Views.reshape(residual.detach().contiguous(), rows, cols));
+        }
+        return e;
+    }
+
+    /** The input list of the recorded op: the op's own, then the residual (null without). */
+    public Tensor[] inputs(Tensor... own) {
+        Tensor[] all = Arrays.copyOf(own, own.length + 1);
+        all[own.length] = residual;
+        return all;
+    }
+
+    /** The gradient of the product (before the tail) from the output's g2 [rows, cols]. */
+    public Tensor productGradient(Tensor g2, Tensor pre, Tensor out) {
+        if (!gelu) {
+            return g2;
+        }
+        Tensor gPre = Copies.empty(g2, g2.shape());
+        Backends.of(g2.device()).mapBackward(UnaryOp.GELU, 0, pre, out, g2, gPre);
+        return gPre;
+    }
+
+    /** Hands GELU's product gradient back to the step's pool once backward has used it. */
+    public void release(Tensor productGradient) {
+        if (gelu) {
+            BufferPool.recycle(productGradient);
+        }
+    }
+}
