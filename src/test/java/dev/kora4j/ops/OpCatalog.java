@@ -143,6 +143,8 @@ final class OpCatalog {
                 s(3, 70, 300), s(50, 300), s(50), s(8, 300), s(50, 8)).frozen(1).frozen(2));
         c.add(new OpCase("lora linear residual big", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0, LinearTail.residual(in[5])),
                 s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8), s(4, 65, 144)).frozen(1).frozen(2));
+        c.add(new OpCase("lora linear residual 64-wide panels", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.8, LinearTail.residual(in[5])),
+                s(3, 70, 48), s(128, 48), s(128), s(8, 48), s(128, 8), s(3, 70, 128)).frozen(1).frozen(2));
         c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)));
         c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)));
         c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77)));

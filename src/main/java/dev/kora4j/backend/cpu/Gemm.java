@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A·B (or C += A·B) in F32, GotoBLAS-style:
  *
  * <pre>
- *   for each k-block of KC:          B packed once into panels of NR columns (KC × NR each)
+ *   for each k-block of KC:          B packed once into panels of nr columns (KC × nr each)
  *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
  *       for each B panel, A panel:   a register tile keeps MR × (1..3 vectors) of C ({@link GemmKernels})
  * </pre>
@@ -25,10 +25,10 @@ public final class Gemm {
     private static final int L = S.length();
     /** Rows of the register tile. */
     static final int MR = 4;
-    /** Columns of the widest register tile: three vectors. */
-    static final int NR = 3 * L;
+    /** Columns of the widest register tile: four vectors (see {@link #panelWidth}). */
+    static final int NR = 4 * L;
     /**
-     * Depth of a k-block: a KC × NR panel of B (24 KB with AVX-512) stays in L1 while A's rows stream
+     * Depth of a k-block: a KC × 48 panel of B (24 KB with AVX-512) stays in L1 while A's rows stream
      * past it. Blocks of 256 (48 KB, all of a 48 KB L1) measured 8-20% slower once k reaches 576, but
      * a k of up to 2·KC is one block: at k = 192 that was 8% faster than two (C is loaded and stored once).
      */
@@ -81,18 +81,19 @@ public final class Gemm {
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
         // read in place instead (packing would cost as much as the products), all but partial panels.
         boolean directB = b.colStride() == 1 && m <= MC;
-        boolean anyPacked = !directB || bl.cols(panels - 1) < NR;
-        float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * NR : 0);
+        int nr = bl.nr();
+        boolean anyPacked = !directB || bl.cols(panels - 1) < nr;
+        float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * nr : 0);
         int rank = epilogue == null ? 0 : epilogue.rank;
         // the low-rank update's v as one k-block of depth rank, after B's blocks in the same buffer
-        float[] packedV = Scratch.get().packedV(rank * panels * NR);
+        float[] packedV = Scratch.get().packedV(rank * panels * nr);
         forEach(parallel, kBlocks * panels, task -> {
             int kb = task / panels, p = task % panels;
-            if (!directB || bl.cols(p) < NR) {
-                packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), packedB, bl.packedAt(kb, p));
+            if (!directB || bl.cols(p) < nr) {
+                packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), nr, packedB, bl.packedAt(kb, p));
             }
             if (kb == 0 && rank > 0) {
-                packB(epilogue.v, 0, rank, bl.start(p), bl.cols(p), packedV, p * rank * NR);
+                packB(epilogue.v, 0, rank, bl.start(p), bl.cols(p), nr, packedV, p * rank * nr);
             }
         });
 
@@ -126,10 +127,10 @@ public final class Gemm {
                 boolean last = kb == kBlocks - 1;
                 for (int p = p0; p < p1; p++) {
                     int j0 = bl.start(p), cols = bl.cols(p);
-                    boolean bInPlace = directB && cols == NR;
+                    boolean bInPlace = directB && cols == nr;
                     float[] bData = bInPlace ? b.data() : packedB;
                     int bAt = bInPlace ? b.offset() + k0 * b.rowStride() + j0 : bl.packedAt(kb, p);
-                    int bStep = bInPlace ? b.rowStride() : NR;
+                    int bStep = bInPlace ? b.rowStride() : nr;
                     for (int ir = 0; ir < rows; ir += MR) {
                         int tileRows = Math.min(MR, rows - ir);
                         boolean inPlace = ir < packedFrom;
@@ -138,10 +139,10 @@ public final class Gemm {
                         int aRow = inPlace ? a.rowStride() : 1;
                         int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        tile(tileRows, cols, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add, tile);
+                        tile(tileRows, cols, nr, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add, tile);
                         if (last && epilogue != null) {
                             if (rank > 0) { // C += u·v: one more k-block, from the packed u and v
-                                tile(tileRows, cols, rank, packedU, ir * rank, 1, MR, packedV, p * rank * NR, NR, c, cAt, ldc, true, tile);
+                                tile(tileRows, cols, nr, rank, packedU, ir * rank, 1, MR, packedV, p * rank * nr, nr, c, cAt, ldc, true, tile);
                             }
                             epilogue.finish(c, cAt, ldc, i0 + ir, j0, tileRows, cols);
                         }
@@ -153,17 +154,17 @@ public final class Gemm {
 
     /**
      * One register tile: C[rows × cols at cAt] = (or += when add) A·B over kc steps, by the narrowest
-     * kernel that covers the columns (the scalar path: always NR); an edge or adding tile goes
-     * through the buffer tile but for the full-width add.
+     * kernel that covers the columns (the scalar path: always the panel's width nr); an edge or
+     * adding tile goes through the buffer tile but for the full-width add.
      */
-    private static void tile(int rows, int cols, int kc, float[] a, int aAt, int aRow, int aStep,
+    private static void tile(int rows, int cols, int nr, int kc, float[] a, int aAt, int aRow, int aStep,
                              float[] b, int bAt, int bStep, float[] c, int cAt, int ldc, boolean add, float[] buffer) {
-        int nv = Simd.ENABLED ? (cols + L - 1) / L : 3;
+        int nv = (Simd.ENABLED ? cols + L - 1 : nr) / L;
         boolean full = rows == MR && cols == nv * L;
         if (full && !add) {
             GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
-        } else if (full && nv == 3 && Simd.ENABLED) {
-            GemmKernels.tile3Add(kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+        } else if (full && nv == nr / L && Simd.ENABLED) {
+            GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
         } else {
             GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
             GemmKernels.flush(buffer, c, cAt, ldc, rows, cols, add);
@@ -181,19 +182,31 @@ public final class Gemm {
         });
     }
 
-    /** B's columns in panels of NR (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × NR floats. */
-    private record Blocks(int n, int k, int panels, int kc, int kBlocks) {
+    /**
+     * Columns per panel of B for n columns of C: three vectors (48 with AVX-512), or four (64) where n
+     * is a multiple of four vectors but not of three, such as a ViT head's 64 columns, and 32 vector
+     * registers hold the 16 accumulators (16 lanes). Three measured faster on the 192..2304-wide
+     * linears (a 64-wide panel of B no longer stays in L1), four 20-30% faster where n = 64.
+     */
+    static int panelWidth(int n) {
+        boolean four = L >= 16 && n % (4 * L) == 0 && n % (3 * L) != 0;
+        return (four ? 4 : 3) * L;
+    }
+
+    /** B's columns in panels of nr (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × nr floats. */
+    private record Blocks(int n, int k, int nr, int panels, int kc, int kBlocks) {
         static Blocks of(int n, int k) {
             int kc = k <= 2 * KC ? k : KC;
-            return new Blocks(n, k, (n + NR - 1) / NR, kc, (k + kc - 1) / kc);
+            int nr = panelWidth(n);
+            return new Blocks(n, k, nr, (n + nr - 1) / nr, kc, (k + kc - 1) / kc);
         }
 
         int start(int p) {
-            return p * NR;
+            return p * nr;
         }
 
         int cols(int p) {
-            return Math.min(NR, n - p * NR);
+            return Math.min(nr, n - p * nr);
         }
 
         /** The depth of k-block kb (the last may be shorter). */
@@ -202,7 +215,7 @@ public final class Gemm {
         }
 
         int packedAt(int kb, int p) {
-            return kb * kc * panels * NR + p * depth(kb) * NR;
+            return kb * kc * panels * nr + p * depth(kb) * nr;
         }
     }
 
@@ -216,25 +229,25 @@ public final class Gemm {
         }
     }
 
-    /** Columns j0..j0+cols of B's rows k0..k0+kc at out[at..]: for each k, NR floats (zero past cols). */
-    private static void packB(Matrix b, int k0, int kc, int j0, int cols, float[] out, int at) {
+    /** Columns j0..j0+cols of B's rows k0..k0+kc at out[at..]: for each k, nr floats (zero past cols). */
+    private static void packB(Matrix b, int k0, int kc, int j0, int cols, int nr, float[] out, int at) {
         float[] src = b.data();
         int rs = b.rowStride(), cs = b.colStride();
         if (cs == 1) {
             for (int kk = 0; kk < kc; kk++) {
-                System.arraycopy(src, b.offset() + (k0 + kk) * rs + j0, out, at + kk * NR, cols);
+                System.arraycopy(src, b.offset() + (k0 + kk) * rs + j0, out, at + kk * nr, cols);
             }
         } else {
             for (int j = 0; j < cols; j++) { // column by column: reads along a transposed B's contiguous direction
                 int from = b.offset() + (j0 + j) * cs + k0 * rs;
                 for (int kk = 0; kk < kc; kk++) {
-                    out[at + kk * NR + j] = src[from + kk * rs];
+                    out[at + kk * nr + j] = src[from + kk * rs];
                 }
             }
         }
-        if (cols < NR) {
+        if (cols < nr) {
             for (int kk = 0; kk < kc; kk++) {
-                Arrays.fill(out, at + kk * NR + cols, at + (kk + 1) * NR, 0f);
+                Arrays.fill(out, at + kk * nr + cols, at + (kk + 1) * nr, 0f);
             }
         }
     }

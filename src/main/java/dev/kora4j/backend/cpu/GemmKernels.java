@@ -8,12 +8,12 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register tiles of {@link Gemm}: MR = 4 rows of C by 1, 2 or 3 vectors, accumulated from zero over
+ * The register tiles of {@link Gemm}: MR = 4 rows of C by 1 to 4 vectors, accumulated from zero over
  * kc steps as A's values are broadcast against a row of B, then stored. A's row r at step p is
  * a[ai + r·aRow + p·aStep] (a packed panel: aRow 1, aStep MR; A read in place: its strides), and B's
  * columns at step p start at b[bi + p·bStep]. Each width is its own method: a narrow edge panel
  * (17 of 65 columns, 16 of 64) should not pay for three vectors. The tiles only store; masking at
- * edges, and adding to C (but for the full-width {@link #tile3Add}), go through a buffer tile and
+ * edges, and adding to C (but for the full-width {@link #tileAdd}), go through a buffer tile and
  * {@link #flush}. Two reasons, both measured: C2 keeps vectors in registers only while a method stays
  * within its inlining node budget (a few dozen vector ops; past it, allocation per tile), and
  * accumulators that start from zero ran 10-30% faster than ones loaded from C.
@@ -24,11 +24,13 @@ final class GemmKernels {
 
     private GemmKernels() {}
 
-    /** C[0..MR, 0..nv·L) = A·B over kc steps, nv = 1, 2 or 3 vectors. */
+    /** C[0..MR, 0..nv·L) = A·B over kc steps, nv = 1 to 4 vectors. */
     static void tile(int nv, int kc, float[] a, int ai, int aRow, int aStep,
                      float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
         if (!Simd.ENABLED) {
             scalar(nv * L, kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
+        } else if (nv == 4) {
+            tile4(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
         } else if (nv == 3) {
             tile3(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
         } else if (nv == 2) {
@@ -36,6 +38,109 @@ final class GemmKernels {
         } else {
             tile1(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
         }
+    }
+
+    private static void tile4(int kc, float[] a, int ai, int aRow, int aStep,
+                              float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ai + aRow]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ai + 2 * aRow]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ai + 3 * aRow]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
+    }
+
+    /** C[0..MR, 0..4L) += A·B, the accumulators starting from C (see {@link #tile3Add}). */
+    private static void tile4Add(int kc, float[] a, int ai, int aRow, int aStep,
+                         float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
+        int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
+        FloatVector c00 = load(c, ci), c01 = load(c, ci + L), c02 = load(c, ci + 2 * L), c03 = load(c, ci + 3 * L);
+        FloatVector c10 = load(c, r1), c11 = load(c, r1 + L), c12 = load(c, r1 + 2 * L), c13 = load(c, r1 + 3 * L);
+        FloatVector c20 = load(c, r2), c21 = load(c, r2 + L), c22 = load(c, r2 + 2 * L), c23 = load(c, r2 + 3 * L);
+        FloatVector c30 = load(c, r3), c31 = load(c, r3 + L), c32 = load(c, r3 + 2 * L), c33 = load(c, r3 + 3 * L);
+        for (int p = 0; p < kc; p++, ai += aStep, bi += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ai + aRow]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ai + 2 * aRow]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ai + 3 * aRow]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c03.intoArray(c, ci + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
     }
 
     private static void tile3(int kc, float[] a, int ai, int aRow, int aStep,
@@ -80,11 +185,21 @@ final class GemmKernels {
         c32.intoArray(c, r3 + 2 * L);
     }
 
+    /** C[0..MR, 0..nv·L) += A·B for a full-width tile of nv = 3 or 4 vectors. */
+    static void tileAdd(int nv, int kc, float[] a, int ai, int aRow, int aStep,
+                        float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
+        if (nv == 4) {
+            tile4Add(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
+        } else {
+            tile3Add(kc, a, ai, aRow, aStep, b, bi, bStep, c, ci, ldc);
+        }
+    }
+
     /**
      * C[0..MR, 0..3L) += A·B, the accumulators starting from C: adding a short product (LoRA's k = 8
      * updates) through the buffer tile cost nearly half the time.
      */
-    static void tile3Add(int kc, float[] a, int ai, int aRow, int aStep,
+    private static void tile3Add(int kc, float[] a, int ai, int aRow, int aStep,
                          float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
         int r1 = ci + ldc, r2 = ci + 2 * ldc, r3 = ci + 3 * ldc;
         FloatVector c00 = load(c, ci), c01 = load(c, ci + L), c02 = load(c, ci + 2 * L);

@@ -91,7 +91,9 @@ class GemmTest {
         "130,8,192,nt,false", "130,8,576,nn,false", "130,192,8,nn,true", "130,576,8,nt,true",
         "8,192,1040,tn,false", "24,192,1040,tn,false", "130,24,192,nt,false",
         // packed A (strided views), packed B with more than one row block, odd k past a k-block
-        "70,50,300,sn,false", "150,70,257,ss,true", "140,47,1,sn,false", "131,100,259,nn,true"})
+        "70,50,300,sn,false", "150,70,257,ss,true", "140,47,1,sn,false", "131,100,259,nn,true",
+        // four-vector panels (n a multiple of 64, not of 48): B in place and packed, several k-blocks, partial row tiles
+        "64,64,65,nn,false", "130,128,300,nt,true", "37,320,259,tn,false", "5,64,600,nn,true", "201,64,197,sn,false"})
     void matchesTheDefinition(int m, int n, int k, String layout, boolean accumulate) {
         check(m, n, k, layout, accumulate, false);
     }
@@ -131,7 +133,7 @@ class GemmTest {
     /** The same product with 1 and with more threads, and serially, gives the same bits (each path). */
     @ParameterizedTest(name = "m={0} n={1} k={2} {3} accumulate={4}")
     @CsvSource({"300,200,700,nn,false", "300,200,700,nt,true", "700,8,192,nn,false", "700,8,192,nt,true",
-        "8,576,1500,tn,false", "300,97,300,tn,true", "300,70,300,sn,false"})
+        "8,576,1500,tn,false", "300,97,300,tn,true", "300,70,300,sn,false", "300,128,700,nn,false"})
     void resultsDoNotDependOnTheThreadCount(int m, int n, int k, String layout, boolean accumulate) {
         Rng rng = new Rng(4);
         Operand a = Operand.of(rng, m, k, layout.charAt(0)), b = Operand.of(rng, k, n, layout.charAt(1));
