@@ -73,15 +73,28 @@ final class LayerNormKernels {
                 float mu = ms[mean.offset() + r], rsd = rs[rstd.offset() + r];
                 // dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = g·γ
                 float sumG = 0, sumGX = 0;
-                for (int i = 0; i < d; i++) {
+                int i = 0, bound = Simd.loopBound(d);
+                if (bound > 0) {
+                    FloatVector accG = FloatVector.zero(S), accGX = accG;
+                    for (; i < bound; i += S.length()) {
+                        FloatVector xh = FloatVector.fromArray(S, xs, xi + i).sub(mu).mul(rsd);
+                        xh.intoArray(xhat, i);
+                        FloatVector ghat = FloatVector.fromArray(S, gs, gi + i).mul(FloatVector.fromArray(S, gam, go + i));
+                        accG = accG.add(ghat);
+                        accGX = ghat.fma(xh, accGX);
+                    }
+                    sumG = Reduce.lanesInOrder(accG);
+                    sumGX = Reduce.lanesInOrder(accGX);
+                }
+                for (; i < d; i++) {
                     xhat[i] = (xs[xi + i] - mu) * rsd;
                     float ghat = gs[gi + i] * gam[go + i];
                     sumG += ghat;
                     sumGX = Math.fma(ghat, xhat[i], sumGX);
                 }
                 float meanG = sumG / d, meanGX = sumGX / d;
-                int i = 0;
-                for (int bound = Simd.loopBound(d); i < bound; i += S.length()) {
+                i = 0;
+                for (; i < bound; i += S.length()) {
                     FloatVector ghat = FloatVector.fromArray(S, gs, gi + i).mul(FloatVector.fromArray(S, gam, go + i));
                     FloatVector xh = FloatVector.fromArray(S, xhat, i);
                     ghat.sub(meanG).sub(xh.mul(meanGX)).mul(rsd).intoArray(ds, di + i);
@@ -90,8 +103,13 @@ final class LayerNormKernels {
                     ds[di + i] = (gs[gi + i] * gam[go + i] - meanG - xhat[i] * meanGX) * rsd;
                 }
                 if (weights) {
-                    int pi = block * d;
-                    for (int j = 0; j < d; j++) {
+                    int pi = block * d, j = 0;
+                    for (; j < bound; j += S.length()) {
+                        FloatVector gv = FloatVector.fromArray(S, gs, gi + j);
+                        gv.fma(FloatVector.fromArray(S, xhat, j), FloatVector.fromArray(S, partialG, pi + j)).intoArray(partialG, pi + j);
+                        gv.add(FloatVector.fromArray(S, partialB, pi + j)).intoArray(partialB, pi + j);
+                    }
+                    for (; j < d; j++) {
                         partialG[pi + j] = Math.fma(gs[gi + j], xhat[j], partialG[pi + j]);
                         partialB[pi + j] += gs[gi + j];
                     }
