@@ -28,8 +28,7 @@ final class AttentionKernels {
             // S = q·kᵀ (k read transposed in place), then softmax(scale·S) row by row
             Gemm.multiplySerial(n, n, hd, new Gemm.Matrix(x, q, 3 * d, 1), new Gemm.Matrix(x, k, 1, 3 * d), p, pAt, n, false);
             for (int i = 0; i < n; i++) {
-                scaleRow(p, pAt + i * n, n, sc);
-                SoftmaxKernels.softmaxRow(p, pAt + i * n, p, pAt + i * n, n, false);
+                scaledSoftmaxRow(p, pAt + i * n, n, sc);
             }
             // out[:, head h] = P·v
             Gemm.multiplySerial(n, hd, n, new Gemm.Matrix(p, pAt, n, 1), new Gemm.Matrix(x, v, 3 * d, 1),
@@ -61,13 +60,27 @@ final class AttentionKernels {
         });
     }
 
-    private static void scaleRow(float[] a, int at, int n, float s) {
+    /**
+     * a ← softmax(scale·a) over one row: the max (scale·max is the max of the scaled row, as
+     * scale > 0), exp(scale·a − that), the sum, the division. (A loop that also summed the exps
+     * outgrew the JIT's inlining budget, and its vectors went to the heap.)
+     */
+    private static void scaledSoftmaxRow(float[] a, int at, int n, float scale) {
+        float max = SoftmaxKernels.rowMax(a, at, n) * scale;
         int i = 0;
         for (int bound = Simd.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, a, at + i).mul(s).intoArray(a, at + i);
+            FastMath.exp(FloatVector.fromArray(S, a, at + i).mul(scale).sub(max)).intoArray(a, at + i);
         }
         for (; i < n; i++) {
-            a[at + i] *= s;
+            a[at + i] = FastMath.exp(a[at + i] * scale - max);
+        }
+        float inv = 1f / Reduce.sumRow(a, at, n);
+        i = 0;
+        for (int bound = Simd.loopBound(n); i < bound; i += S.length()) {
+            FloatVector.fromArray(S, a, at + i).mul(inv).intoArray(a, at + i);
+        }
+        for (; i < n; i++) {
+            a[at + i] *= inv;
         }
     }
 
