@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   for each k-block of KC:          B packed once into panels of nr columns (KC × nr each)
  *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
- *       for each B panel, A panel:   a register tile keeps MR × (1..3 vectors) of C ({@link GemmKernels})
+ *       for each B panel, A panel:   a register tile keeps MR × (1..4 vectors) of C ({@link GemmKernels})
  * </pre>
  *
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
@@ -85,7 +85,7 @@ public final class Gemm {
         boolean anyPacked = !directB || bl.cols(panels - 1) < nr;
         float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * nr : 0);
         int rank = epilogue == null ? 0 : epilogue.rank;
-        // the low-rank update's v as one k-block of depth rank, after B's blocks in the same buffer
+        // an epilogue's low-rank v, packed like one more k-block of B (of depth rank)
         float[] packedV = Scratch.get().packedV(rank * panels * nr);
         forEach(parallel, kBlocks * panels, task -> {
             int kb = task / panels, p = task % panels;
