@@ -300,42 +300,32 @@ public final class Gemm {
         }
 
         float[] packedA(int size) {
-            if (packedA.length < size) {
-                packedA = new float[size];
-            }
-            return packedA;
+            return packedA = atLeast(packedA, size);
         }
 
         /** A low-rank update's v, packed like B (a call's caller thread; read by its tasks). */
         float[] packedV(int size) {
-            if (packedV.length < size) {
-                packedV = new float[size];
-            }
-            return packedV;
+            return packedV = atLeast(packedV, size);
         }
 
         /** A task's rows of a low-rank update's u, packed like A. */
         float[] packedU(int size) {
-            if (packedU.length < size) {
-                packedU = new float[size];
-            }
-            return packedU;
+            return packedU = atLeast(packedU, size);
         }
 
         /** Room for one attention head's N × N score gradients (contents undefined). */
         float[] scores(int size) {
-            if (scores.length < size) {
-                scores = new float[size];
-            }
-            return scores;
+            return scores = atLeast(scores, size);
         }
 
-        /** Room for one row of a row-wise kernel (layer norm's x̂; contents undefined). */
+        /** Room for one row of a row-wise kernel (layer norm's x̂, KoRA's per-chunk h and e; contents undefined). */
         float[] row(int size) {
-            if (row.length < size) {
-                row = new float[size];
-            }
-            return row;
+            return row = atLeast(row, size);
+        }
+
+        /** a, or a larger array when a is shorter than size (contents undefined). */
+        private static float[] atLeast(float[] a, int size) {
+            return a.length >= size ? a : new float[size];
         }
 
         /** An MR × NR tile: a register tile's way into C when it adds or masks, the folds of a thin block. */
