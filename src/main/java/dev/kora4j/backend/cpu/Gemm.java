@@ -185,8 +185,9 @@ public final class Gemm {
     /**
      * Columns per panel of B for n columns of C: three vectors (48 with AVX-512), or four (64) where n
      * is a multiple of four vectors but not of three, such as a ViT head's 64 columns, and 32 vector
-     * registers hold the 16 accumulators (16 lanes). Three measured faster on the 192..2304-wide
-     * linears (a 64-wide panel of B no longer stays in L1), four 20-30% faster where n = 64.
+     * registers hold the 16 accumulators (16 lanes). Four measured no better on the 192..2304-wide
+     * linears (some shapes slower, some faster; a KC × 64 panel of B fills L1), and 15-30% faster
+     * where n = 64.
      */
     static int panelWidth(int n) {
         boolean four = L >= 16 && n % (4 * L) == 0 && n % (3 * L) != 0;
