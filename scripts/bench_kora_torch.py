@@ -6,11 +6,11 @@ With --device cuda the tensors live on the GPU and each repeat is timed by CUDA 
 Prints one JSON line. Usage: bench_kora_torch.py --tokens 12608 --dim 768 [--rank 8 --dcomp 4 --threads 2 --device cpu|cuda]"""
 import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
+
+from torch_timing import median_ms
 
 
 def main():
@@ -50,26 +50,13 @@ def main():
         return torch.cat([q, k, v + gate * dcomp], dim=-1)
 
     def time_it(backward):
-        ms = []
-        for i in range(a.warmup + a.steps):
+        def call():
             for t in params:
                 t.grad = None
-            if a.device == "cuda":
-                start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-                start.record()
-            t0 = time.perf_counter()
             out = kora(y)
             if backward:
                 out.backward(cot)
-            if a.device == "cuda":
-                end.record()
-                end.synchronize()
-                elapsed = start.elapsed_time(end)
-            else:
-                elapsed = (time.perf_counter() - t0) * 1e3
-            if i >= a.warmup:
-                ms.append(elapsed)
-        return round(statistics.median(ms), 3)
+        return round(median_ms(call, a.warmup, a.steps, a.device), 3)
 
     print(json.dumps({"bench": "kora_torch", "tokens": n, "dim": d, "rank": r, "dcomp": dc, "threads": a.threads,
                       "device": a.device, "torch": torch.__version__, "fwd_ms": time_it(False), "fwdbwd_ms": time_it(True)}))

@@ -10,12 +10,12 @@ import argparse
 import json
 import math
 import resource
-import statistics
-import time
 
 import timm
 import torch
 import torch.nn as nn
+
+from torch_timing import median_ms
 
 
 class LoRALinear(nn.Module):
@@ -108,22 +108,7 @@ def main():
         loss_fn(model(images), labels).backward()
         optimizer.step()
 
-    ms = []
-    for i in range(a.warmup + a.steps):
-        if a.device == "cuda":
-            start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-            start.record()
-        t0 = time.perf_counter()
-        step()
-        if a.device == "cuda":
-            end.record()
-            end.synchronize()
-            elapsed = start.elapsed_time(end)
-        else:
-            elapsed = (time.perf_counter() - t0) * 1e3
-        if i >= a.warmup:
-            ms.append(elapsed)
-    median = statistics.median(ms)
+    median = median_ms(step, a.warmup, a.steps, a.device)
     print(json.dumps({"bench": "step_torch", "model": config["architecture"], "img_size": img, "mode": a.mode, "batch": a.batch,
                       "threads": a.threads, "device": a.device, "torch": torch.__version__, "images_per_second": round(a.batch / (median / 1e3), 2),
                       "ms_per_step": round(median, 2),

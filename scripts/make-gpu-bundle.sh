@@ -6,7 +6,7 @@
 #              natives cut down to the driver, runtime and cuBLAS bindings
 #   junit/     JUnit's standalone console launcher (runs the tests tagged gpu)
 #   native/    libcublas.so.12, the forwarding shim to CUDA 13's cuBLAS (shared/gpu/cublas12-shim)
-#   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, configs/vit_base_224.json
+#   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, torch_timing.py, configs/vit_base_224.json
 # and packs it as OUT.tar.gz (kept under 64 MiB, the size a device call carries).
 #
 # Usage: scripts/make-gpu-bundle.sh OUT_DIR [SHIM_SCRIPT]
@@ -53,7 +53,7 @@ rm -rf "$natives"
 bash "$SHIM" target/lib/jcublas-natives-*.jar "$OUT/native"
 cp target/junit/junit-platform-console-standalone-*.jar "$OUT/junit/"
 cp -r test-data/golden "$OUT/test-data/"
-cp scripts/gpu-check.sh scripts/bench_kora_torch.py scripts/bench_step_torch.py "$OUT/"
+cp scripts/gpu-check.sh scripts/bench_kora_torch.py scripts/bench_step_torch.py scripts/torch_timing.py "$OUT/"
 mkdir -p "$OUT/configs" && cp scripts/configs/vit_base_224.json "$OUT/configs/"
 
 tar -C "$(dirname "$OUT")" -czf "$OUT.tar.gz" "$(basename "$OUT")"
