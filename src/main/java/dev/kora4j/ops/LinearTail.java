@@ -36,15 +36,19 @@ public record LinearTail(boolean gelu, Tensor residual) {
         }
     }
 
+    /** Room for the pre-activation of an output of rows × cols when the tail is GELU, else null. */
+    public Tensor preActivation(Tensor like, int rows, int cols) {
+        return gelu ? Copies.empty(like, rows, cols) : null;
+    }
+
     /**
-     * The backend's epilogue for an output of rows × cols: bias (made contiguous), room for the
-     * pre-activation when gelu (returned in {@code pre[0]}), the residual as a contiguous [rows, cols].
+     * The backend's epilogue for an output of rows × cols: bias (made contiguous), GELU into
+     * {@code pre} (from {@link #preActivation}), the residual as a contiguous [rows, cols].
      */
-    public LinearEpilogue epilogue(Tensor bias, Tensor like, int rows, int cols, Tensor[] pre) {
+    public LinearEpilogue epilogue(Tensor bias, Tensor pre, int rows, int cols) {
         LinearEpilogue e = LinearEpilogue.bias(bias == null ? null : bias.detach().contiguous());
         if (gelu) {
-            pre[0] = Copies.empty(like, rows, cols);
-            e = e.withGelu(pre[0]);
+            e = e.withGelu(pre);
         }
         if (residual != null) {
             e = e.withResidual(Views.reshape(residual.detach().contiguous(), rows, cols));

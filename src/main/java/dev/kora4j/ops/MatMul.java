@@ -78,11 +78,11 @@ public final class MatMul {
         var backend = Backends.of("linear", x, weight, bias, tail.residual());
         Tensor x2 = Views.reshape(x.detach(), -1, in);
         Tensor y = Copies.empty(x, x2.size(0), outFeatures);
-        Tensor[] pre = new Tensor[1];
-        backend.linear(x2, Views.transpose(weight.detach(), 0, 1), y, tail.epilogue(bias, x, x2.size(0), outFeatures, pre));
+        Tensor pre = tail.preActivation(x, x2.size(0), outFeatures);
+        backend.linear(x2, Views.transpose(weight.detach(), 0, 1), y, tail.epilogue(bias, pre, x2.size(0), outFeatures));
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        Tensor[] saved = {x2, weight.detach(), pre[0], tail.gelu() ? y : null};
+        Tensor[] saved = {x2, weight.detach(), pre, tail.gelu() ? y : null};
         return Tape.record("linear", y.reshape(outShape), tail.inputs(x, weight, bias), saved, (g, node) -> {
             Tensor g2 = tail.productGradient(Views.reshape(g, -1, outFeatures), node.saved(2), node.saved(3));
             Tensor dx = node.needsGrad(0) ? Views.reshape(product(g2, node.saved(1)), xShape) : null;

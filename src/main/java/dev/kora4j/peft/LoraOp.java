@@ -51,12 +51,12 @@ public final class LoraOp {
         Tensor x2 = Views.reshape(x.detach(), -1, in);
         Tensor y = Copies.empty(x, x2.size(0), outF);
         Tensor su = scaledMm(backend, x2, Views.transpose(a.detach(), 0, 1), s); // s·u [N, r]
-        Tensor[] pre = new Tensor[1];
-        LinearEpilogue epilogue = tail.epilogue(bias, x, x2.size(0), outF, pre).withLowRank(su, Views.transpose(b.detach(), 0, 1));
+        Tensor pre = tail.preActivation(x, x2.size(0), outF);
+        LinearEpilogue epilogue = tail.epilogue(bias, pre, x2.size(0), outF).withLowRank(su, Views.transpose(b.detach(), 0, 1));
         backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = x·Wᵀ + s·u·Bᵀ + b, then the tail
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), pre[0], tail.gelu() ? y : null};
+        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), pre, tail.gelu() ? y : null};
         return Tape.record("lora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b), saved, (g, node) -> {
             Backend be = Backends.of(g.device());
             Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(5), node.saved(6));
