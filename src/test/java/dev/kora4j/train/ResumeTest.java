@@ -116,8 +116,15 @@ class ResumeTest {
     }
 
     /** The step of a run's latest checkpoint, or -1. */
+    /**
+     * The step of the checkpoint a resume would load: the latest, else the kept previous one (while a
+     * new checkpoint is written the latest is moved aside, and a kill can land in that moment).
+     */
     private static long stepOf(Path run) {
         Path file = run.resolve(Checkpoint.FILE);
+        if (!Files.exists(file)) {
+            file = run.resolve(Checkpoint.PREVIOUS);
+        }
         if (!Files.exists(file)) {
             return -1;
         }
