@@ -32,7 +32,7 @@ __device__ void stage_tile(float *tile, const float *src, int j0, int cnt, const
 // stage tiles.
 // probs[b, h, i, :] = softmax(scale·q_i·Kᵀ), out[b, i, h·hd + c] = Σ_j probs_ij·v_j[c].
 extern "C" __global__ void attention_forward(const float *qkv, Heads s, float scale, float *out, float *probs) {
-    extern __shared__ float smem[];
+    DYNAMIC_SHARED(smem);
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31, ld = s.hd + 1;
     int h = blockIdx.y, b = blockIdx.z, i = blockIdx.x * warps + w, heads = gridDim.y;
     bool active = i < s.n;
@@ -90,7 +90,7 @@ extern "C" __global__ void attention_forward(const float *qkv, Heads s, float sc
 // dq_i = Σ_j dS_ij·k_j.
 extern "C" __global__ void attention_backward_rows(const float *qkv, const float *probs, const float *gout, Heads s,
                                                    float scale, float *ds, float *dqkv) {
-    extern __shared__ float smem[];
+    DYNAMIC_SHARED(smem);
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31, ld = s.hd + 1;
     int h = blockIdx.y, b = blockIdx.z, i = blockIdx.x * warps + w, heads = gridDim.y;
     bool active = i < s.n;
@@ -146,7 +146,7 @@ extern "C" __global__ void attention_backward_rows(const float *qkv, const float
 // Backward, columns: for key/value token t, dk_t = Σ_i dS_it·q_i and dv_t = Σ_i P_it·dO_i.
 extern "C" __global__ void attention_backward_cols(const float *qkv, const float *probs, const float *gout, Heads s,
                                                    const float *ds, float *dqkv) {
-    extern __shared__ float smem[];
+    DYNAMIC_SHARED(smem);
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int h = blockIdx.y, b = blockIdx.z, t = blockIdx.x * warps + w;
     if (t >= s.n) return;

@@ -6,6 +6,12 @@
 
 #define MAX_RANK 8
 
+// The block's dynamic shared memory (its size is given at launch) as a float array. The CUDA
+// stand-in (emu/cuda_emu.h) defines its own.
+#ifndef DYNAMIC_SHARED
+#define DYNAMIC_SHARED(name) extern __shared__ float name[]
+#endif
+
 // A tensor view as the host describes it: shape and strides in elements (the base pointer is
 // already moved to the view's offset). Passed by value; the host fills 1 + 2·MAX_RANK ints.
 struct Layout {

@@ -15,7 +15,7 @@
 extern "C" __global__ void kora_forward(const float *u, const float *m, const float *b1, const float *w2,
                                         const float *b2, float gate, float *pre, float *v, int vrow,
                                         int n, int r3, int dc, int d) {
-    extern __shared__ float sh[];  // h_t [dc]
+    DYNAMIC_SHARED(sh);  // h_t [dc]
     int t = blockIdx.x;
     if (t >= n) return;
     const float *ut = u + (long) t * r3;
@@ -43,7 +43,7 @@ extern "C" __global__ void kora_backward_tokens(const float *u, const float *pre
                                                 const float *b2, float gate, const float *dv, int dvrow,
                                                 float *du, float *h, float *partials,
                                                 int n, int r3, int dc, int d, int chunk) {
-    extern __shared__ float smem[];
+    DYNAMIC_SHARED(smem);
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int width = dc * r3 + dc + 1, stride = width + dc;
     float *part = smem + w * stride;  // this warp's G, db1, dg

@@ -2,7 +2,8 @@
 // on small random shapes (odd sizes, several blocks, the ViT token counts 65 and 197 in attention).
 // Launch shapes follow the Java host (CudaBackend, CudaFused, CudaGemm). Prints one line per check;
 // exits 1 if any fails. Build and run with run.sh.
-#include "module_emu.cu"  // run.sh's copy of ../module.cu with `extern __shared__` made emulable
+#include "cuda_emu.h"
+#include "module.cu"
 
 #include <cstdio>
 #include <random>
@@ -16,6 +17,15 @@ static std::vector<float> rnd(size_t n, double lo, double hi) {
     std::vector<float> v(n);
     for (auto &x : v) x = (float) u(gen);
     return v;
+}
+
+// Runs one grid on the stand-in's engine; a grid that cannot finish is a failed check.
+static void emu_launch(dim3 grid, unsigned threads, size_t shared, const std::function<void()> &kernel) {
+    std::string error = emu::run_grid(grid, dim3{threads, 1, 1}, shared, kernel);
+    if (!error.empty()) {
+        std::printf("FAIL launch: %s\n", error.c_str());
+        failures++;
+    }
 }
 
 static std::vector<float> nan_filled(size_t n) { return std::vector<float>(n, NAN); }

@@ -1,3 +1,3 @@
-// The emulator stands in for the CUDA runtime header (see ../cuda_emu.h).
+// Compiled by g++ for the CUDA stand-in, the kernels find the emulated built-ins here.
 #pragma once
 #include "../cuda_emu.h"

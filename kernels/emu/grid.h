@@ -1,0 +1,36 @@
+// Runs a CUDA grid on the CPU, as the GPU would run it: every thread of a block runs concurrently
+// with the others of its block (each a fiber on one CPU thread, switching only where it waits at a
+// barrier), blocks run in any order on a pool of CPU threads. This is the engine under the driver
+// stand-in (driver.cpp) and under the kernel checks (check.cpp).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+struct dim3 {
+    unsigned x = 1, y = 1, z = 1;
+};
+
+// The built-in indices, per CPU thread: the scheduler sets them for the fiber it runs.
+inline thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+namespace emu {
+
+// Runs `thread` once for each thread of each block. Returns "" when every thread ran to its end,
+// else what stopped the grid (threads waiting at a barrier that the others of the block never reach).
+std::string run_grid(dim3 grid, dim3 block, size_t dynamic_shared_bytes, const std::function<void()> &thread);
+
+// Runs body(i) for i in [0, count) on the pool's CPU threads, in any order (for the cuBLAS stand-in).
+void parallel_for(long count, const std::function<void(long)> &body);
+
+// CPU threads that run blocks: KORA_CUDA_EMULATOR_THREADS, else every core this process may use.
+unsigned worker_count();
+
+// What the device built-ins (cuda_emu.h) do inside a thread.
+void sync_block();                                // __syncthreads
+void sync_warp();                                 // __syncwarp
+uint64_t shuffle_xor(uint64_t bits, int lane_mask);  // __shfl_xor_sync, on up to 8 bytes
+void *dynamic_shared();                           // extern __shared__: starts as 0xff bytes (NaN)
+
+}  // namespace emu
