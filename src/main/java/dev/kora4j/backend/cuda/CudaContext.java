@@ -35,7 +35,8 @@ import jcuda.driver.JCudaDriver;
  * be reused by the next without a sync), the kernel module loaded from the fatbin resource, and
  * the caching allocator. Made on first use; nothing of JCuda loads before.
  *
- * <p>The device is the one numbered {@code kora.cuda.device} (system property, default 0).
+ * <p>The device is the one numbered {@code kora.cuda.device} (system property, default 0); with
+ * {@code KORA_CUDA_EMULATOR=1} in the environment it is the CPU stand-in ({@link CudaStandIn}).
  * With {@code -Dkora.cuda.sync=true} every launch is followed by a stream sync, so that a faulting
  * kernel is reported at its own launch (tests use it); otherwise errors surface at the next sync.
  */
@@ -89,6 +90,9 @@ public final class CudaContext {
 
     private CudaContext(int ordinal) {
         byte[] fatbin = readFatbin();
+        if (CudaStandIn.requested()) {
+            CudaStandIn.load(); // before JCuda's bindings load, so that they bind to it
+        }
         try {
             JCudaDriver.setExceptionsEnabled(true);
             cuInit(0);
