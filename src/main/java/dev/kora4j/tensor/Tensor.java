@@ -36,6 +36,12 @@ public final class Tensor {
         if (shape.length != strides.length) {
             throw new IllegalArgumentException("shape " + Shape.format(shape) + " and strides " + Shape.format(strides) + " differ in rank");
         }
+        // A tensor labelled with a device its storage is not on reaches that device's backend with
+        // memory it cannot address: refuse it where it is made, not at a later kernel.
+        if (storage instanceof DeviceStorage ds ? ds.device() != device : !device.onHeap()) {
+            throw new IllegalArgumentException("a tensor on " + device + " cannot have storage on "
+                    + (storage instanceof DeviceStorage ds ? ds.device() : "the heap"));
+        }
         this.storage = storage;
         this.shape = shape.clone();
         this.strides = strides.clone();
@@ -66,8 +72,8 @@ public final class Tensor {
 
     /** A zero-filled contiguous tensor that, like {@link #empty}'s, may come from an open {@link BufferPool} step. */
     public static Tensor pooledZeros(DType dtype, Device device, int... shape) {
-        if (dtype != DType.F32) {
-            return zeros(dtype, device, shape);
+        if (dtype != DType.F32 || !device.onHeap()) {
+            return zeros(dtype, device, shape); // device memory comes zeroed from its own allocator
         }
         return new Tensor(new FloatStorage(BufferPool.zeroedFloats(Shape.numel(shape))), shape, Shape.contiguousStrides(shape), 0, device);
     }

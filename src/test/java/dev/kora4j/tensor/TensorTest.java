@@ -32,6 +32,13 @@ class TensorTest {
     }
 
     @Test
+    void aTensorOnADeviceCannotHaveHeapStorage() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new Tensor(new FloatStorage(new float[3]), new int[] {3}, new int[] {1}, 0, Device.CUDA));
+        assertEquals("a tensor on cuda cannot have storage on the heap", e.getMessage());
+    }
+
+    @Test
     void seededRandomTensorsRepeatAndDiffer() {
         Tensor a = Tensor.randn(new Rng(5), 1000);
         Tensor b = Tensor.randn(new Rng(5), 1000);
