@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Makes the bundle that scripts/gpu-check.sh runs on a GPU host with no JDK, Maven or network:
-#   runtime/   a jlink'd Java runtime (java.base, jdk.incubator.vector, java.logging, jdk.unsupported,
-#              java.management, and jdk.zipfs for JUnit's scan of the test jar), compressed
+#   runtime/   a jlink'd Java runtime of the modules in scripts/gpu-bundle-modules.txt, compressed
 #   jars/      kora4j.jar (with kora.fatbin), its runtime libraries, the test classes, and JCuda's
 #              natives cut down to the driver, runtime and cuBLAS bindings
 #   junit/     JUnit's standalone console launcher (runs the tests tagged gpu)
@@ -31,7 +30,8 @@ unzip -l target/kora4j.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
 
 rm -rf "$OUT"
 mkdir -p "$OUT/jars" "$OUT/junit" "$OUT/native" "$OUT/test-data"
-"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management,jdk.zipfs \
+modules=$(sed 's/#.*//' scripts/gpu-bundle-modules.txt | tr -s ' \n' '\n' | grep . | paste -sd, -)
+"$JAVA_HOME/bin/jlink" --add-modules "$modules" \
     --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$OUT/runtime"
 
 cp target/kora4j.jar "$OUT/jars/"
