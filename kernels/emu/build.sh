@@ -62,7 +62,9 @@ if [ "$(wc -l < "$work/kernel_table.inc")" -ne "$(wc -l < "$work/kernels")" ]; t
 fi
 
 # -ffp-contract=off: each float operation of a kernel is one IEEE operation, as the sources say.
-CXX=(g++ -std=c++20 -O2 -fPIC -pthread -ffp-contract=off -fvisibility=hidden -Wall -Wno-unknown-pragmas
+# TLS descriptors (gnu2 on x86-64) make the built-ins' thread-local reads cheap in a library loaded late.
+tls=(); [ "$(uname -m)" = x86_64 ] && tls=(-mtls-dialect=gnu2)
+CXX=(g++ -std=c++20 -O2 -fPIC -pthread -ffp-contract=off -fvisibility=hidden -Wall -Wno-unknown-pragmas "${tls[@]}"
      -I "$here/include" -I "$here" -I "$kernels" -I "$work")
 for src in grid memory kernels driver cublas; do
     "${CXX[@]}" -c "$here/$src.cpp" -o "$work/$src.o" &

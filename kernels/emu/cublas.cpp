@@ -73,20 +73,34 @@ struct Gemm {
 };
 
 // C[:, j] = α·Σ_p op(A)[:, p]·op(B)[p, j] + β·C[:, j] for the task's columns, p in order (so any
-// split of the work gives the same bits). op(A) arrives as a contiguous column-major copy.
+// split of the work gives the same bits), four columns at a time so that each element of A read
+// serves four products. op(A) arrives as a contiguous column-major copy.
 __attribute__((target_clones("avx2", "default"))) void columns(const Gemm &g, const float *a_packed, long batch, int j0,
                                                               std::vector<float> &acc) {
     const float *b = g.b.x + batch * g.b.stride;
     float *c = g.c + batch * g.c_stride;
-    for (int j = j0; j < std::min(g.n, j0 + Gemm::COLUMNS); j++) {
+    int last = std::min(g.n, j0 + Gemm::COLUMNS);
+    for (int j = j0; j < last; j += 4) {
+        int width = std::min(4, last - j);
+        float *acc0 = acc.data(), *acc1 = acc0 + g.m, *acc2 = acc1 + g.m, *acc3 = acc2 + g.m;
         std::fill(acc.begin(), acc.end(), 0.f);
         for (int p = 0; p < g.k; p++) {
-            float bpj = g.b.at(b, p, j);
             const float *ap = a_packed + (long) p * g.m;
-            for (int i = 0; i < g.m; i++) acc[i] += ap[i] * bpj;
+            float b0 = g.b.at(b, p, j), b1 = width > 1 ? g.b.at(b, p, j + 1) : 0.f;
+            float b2 = width > 2 ? g.b.at(b, p, j + 2) : 0.f, b3 = width > 3 ? g.b.at(b, p, j + 3) : 0.f;
+            for (int i = 0; i < g.m; i++) {
+                float a = ap[i];
+                acc0[i] += a * b0;
+                acc1[i] += a * b1;
+                acc2[i] += a * b2;
+                acc3[i] += a * b3;
+            }
         }
-        float *cj = c + (long) j * g.ldc;
-        for (int i = 0; i < g.m; i++) cj[i] = g.beta == 0.f ? g.alpha * acc[i] : g.alpha * acc[i] + g.beta * cj[i];  // β = 0: C is not read
+        for (int q = 0; q < width; q++) {
+            const float *aq = acc.data() + (size_t) q * g.m;
+            float *cj = c + (long) (j + q) * g.ldc;
+            for (int i = 0; i < g.m; i++) cj[i] = g.beta == 0.f ? g.alpha * aq[i] : g.alpha * aq[i] + g.beta * cj[i];  // β = 0: C is not read
+        }
     }
 }
 
@@ -128,7 +142,7 @@ cublasStatus_t gemm(cublasHandle_t h, int ta, int tb, int m, int n, int k, const
         kora_emu_parallel_for(tasks, [](long t, void *arg) {
             auto *task = (Task *) arg;
             thread_local std::vector<float> acc;
-            acc.resize(task->g->m);
+            acc.resize(4 * (size_t) task->g->m);
             columns(*task->g, task->packed, task->batch, (int) t * Gemm::COLUMNS, acc);
         }, &task);
     }

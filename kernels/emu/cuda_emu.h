@@ -18,6 +18,10 @@
 // One copy per CPU thread of the pool, which runs one block at a time: per block, as on the GPU.
 #define __shared__ static thread_local
 #define __launch_bounds__(n)
+#define threadIdx (emu::self().thread)
+#define blockIdx (emu::self().block)
+#define blockDim (emu::self().block_dim)
+#define gridDim (emu::self().grid_dim)
 // extern __shared__ (sized at launch) becomes the running block's buffer.
 #define DYNAMIC_SHARED(name) float *name = (float *) emu::dynamic_shared()
 

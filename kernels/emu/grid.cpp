@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <thread>
 #include <vector>
 
@@ -24,9 +25,10 @@
 namespace emu {
 namespace {
 
-// A fiber's stack: kernels keep a few hundred bytes of locals; libm's functions need little more.
-constexpr size_t STACK_BYTES = 64 * 1024;
-constexpr size_t GUARD_BYTES = 4096;  // below the stack, unmapped: an overflow faults instead of corrupting
+// A thread's slot (SLOT_BYTES, aligned): its header page, a guard page that is never mapped (an
+// overflowing stack faults there instead of overwriting the header), then the stack.
+constexpr size_t PAGE = 4096;
+constexpr size_t STACK_OFFSET = 2 * PAGE;
 
 // ---- switching stacks -----------------------------------------------------------------------
 
@@ -90,148 +92,179 @@ void make_context(Context &c, char *base, size_t bytes, void (*entry)()) {
 
 // ---- one block --------------------------------------------------------------------------------
 
+struct Fiber;
+struct Worker;
+
 struct Barrier {
     unsigned expected = 0;  // threads that have not ended
     unsigned arrived = 0;
-    uint64_t generation = 0;  // passes so far
+    std::vector<Fiber *> waiting;
 };
 
 struct Fiber {
     enum State { NEW, RUNNING, WAITING, DONE };
     State state = NEW;
     Context context;
-    char *stack = nullptr;
-    dim3 index;
+    char *slot = nullptr;
     unsigned linear = 0;
     const Barrier *waiting_on = nullptr;
-    uint64_t waiting_for = 0;  // the generation of waiting_on it waits to see pass
-    unsigned shuffles = 0;     // shuffles done: their exchange slots alternate between two banks
+    unsigned shuffles = 0;  // shuffles done: their exchange slots alternate between two banks
+};
+
+// The start of a thread's slot: ThreadInfo first, so that self() finds it.
+struct Header {
+    ThreadInfo info;
+    Fiber *fiber;
+    Worker *worker;
 };
 
 struct Worker {
     Context scheduler;
-    Fiber *current = nullptr;
     const std::function<void()> *thread = nullptr;
+    dim3 block_dim, grid_dim;
     unsigned threads = 0;
     std::vector<Fiber> fibers;
+    std::vector<Fiber *> ready;  // passed a barrier, to resume
+    size_t next_ready = 0;
     Barrier block;
     std::vector<Barrier> warps;
     std::vector<uint64_t> slots;  // shuffles: [2 banks][threads]
     std::vector<char> shared;     // dynamic shared memory
-    std::vector<char *> free_stacks;
+    std::vector<char *> free_slots;
 
-    void prepare(dim3 dims, size_t shared_bytes, const std::function<void()> &body);
+    void prepare(dim3 grid, dim3 dims, size_t shared_bytes, const std::function<void()> &body);
     std::string run_block(dim3 index);
-    char *take_stack();
+    std::string stuck(dim3 index, unsigned done);
+    char *take_slot();
 };
 
-thread_local Worker worker;
+thread_local Worker worker;  // of the pool thread; the scheduler's only, fibers find theirs in their header
 
-void pass(Barrier &b) {
+Header &me() { return (Header &) self(); }
+
+void pass(Worker &w, Barrier &b) {
+    w.ready.insert(w.ready.end(), b.waiting.begin(), b.waiting.end());
+    b.waiting.clear();
     b.arrived = 0;
-    b.generation++;
 }
 
 // A thread arrives at b: the last to arrive lets everyone through; the others wait for that.
 void arrive(Barrier &b) {
+    Header &h = me();
     if (++b.arrived == b.expected) {
-        pass(b);
+        pass(*h.worker, b);
         return;
     }
-    Worker &w = worker;
-    Fiber *f = w.current;
+    Fiber *f = h.fiber;
     f->state = Fiber::WAITING;
     f->waiting_on = &b;
-    f->waiting_for = b.generation;
-    switch_context(f->context, w.scheduler);
+    b.waiting.push_back(f);
+    switch_context(f->context, h.worker->scheduler);
 }
 
 // A thread ends: it is no longer waited for.
-void leave(Barrier &b) {
+void leave(Worker &w, Barrier &b) {
     b.expected--;
-    if (b.arrived > 0 && b.arrived == b.expected) pass(b);
+    if (b.arrived > 0 && b.arrived == b.expected) pass(w, b);
 }
 
 [[noreturn]] void fiber_main() {
-    Worker &w = worker;
+    Header &h = me();
+    Worker &w = *h.worker;
     (*w.thread)();
-    Fiber *f = w.current;
-    leave(w.block);
-    leave(w.warps[f->linear / 32]);
+    Fiber *f = h.fiber;
+    leave(w, w.block);
+    leave(w, w.warps[f->linear / 32]);
     f->state = Fiber::DONE;
     switch_context(f->context, w.scheduler);
     std::abort();  // a finished fiber is never resumed
 }
 
-char *Worker::take_stack() {
-    if (!free_stacks.empty()) {
-        char *s = free_stacks.back();
-        free_stacks.pop_back();
+char *Worker::take_slot() {
+    if (!free_slots.empty()) {
+        char *s = free_slots.back();
+        free_slots.pop_back();
         return s;
     }
-    void *p = mmap(nullptr, GUARD_BYTES + STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Twice the size, then the aligned half kept.
+    char *p = (char *) mmap(nullptr, 2 * SLOT_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         std::fprintf(stderr, "kora4j CUDA stand-in: no memory for a thread's stack\n");
         std::abort();
     }
-    mprotect(p, GUARD_BYTES, PROT_NONE);
-    return (char *) p + GUARD_BYTES;
+    char *slot = (char *) (((uintptr_t) p + SLOT_BYTES - 1) & ~(uintptr_t) (SLOT_BYTES - 1));
+    if (slot > p) munmap(p, slot - p);
+    if (slot + SLOT_BYTES < p + 2 * SLOT_BYTES) munmap(slot + SLOT_BYTES, p + 2 * SLOT_BYTES - (slot + SLOT_BYTES));
+    mprotect(slot + PAGE, PAGE, PROT_NONE);
+    return slot;
 }
 
-void Worker::prepare(dim3 dims, size_t shared_bytes, const std::function<void()> &body) {
+void Worker::prepare(dim3 grid, dim3 dims, size_t shared_bytes, const std::function<void()> &body) {
     thread = &body;
+    grid_dim = grid;
+    block_dim = dims;
     threads = dims.x * dims.y * dims.z;
     fibers.assign(threads, Fiber{});
-    for (unsigned t = 0; t < threads; t++) {
-        fibers[t].linear = t;
-        fibers[t].index = dim3{t % dims.x, (t / dims.x) % dims.y, t / (dims.x * dims.y)};
-    }
+    for (unsigned t = 0; t < threads; t++) fibers[t].linear = t;
     warps.assign((threads + 31) / 32, Barrier{});
     slots.assign(2 * (size_t) threads, 0);
     shared.resize(shared_bytes);
 }
 
+// Every unfinished thread waits at a barrier that the others will never reach. Their stacks are
+// abandoned with the block (they cannot be unwound).
+std::string Worker::stuck(dim3 index, unsigned done) {
+    unsigned at_block = 0, at_warp = 0;
+    for (Fiber &f : fibers)
+        if (f.state == Fiber::WAITING) (f.waiting_on == &block ? at_block : at_warp)++;
+    for (Barrier &b : warps) b.waiting.clear();
+    block.waiting.clear();
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "block (%u,%u,%u) cannot finish: %u threads wait at __syncthreads, %u at a warp barrier, "
+                  "%u have ended (a barrier not reached by every thread)",
+                  index.x, index.y, index.z, at_block, at_warp, done);
+    return buf;
+}
+
+// Starts the threads in index order, resuming those that have passed a barrier before starting
+// more, until all have ended or none can go on.
 std::string Worker::run_block(dim3 index) {
-    blockIdx = index;
-    block = Barrier{threads, 0, 0};
-    for (unsigned w = 0; w < warps.size(); w++) warps[w] = Barrier{std::min(32u, threads - 32 * w), 0, 0};
-    for (Fiber &f : fibers) {
-        f.state = Fiber::NEW;
-        f.shuffles = 0;
+    block.expected = threads;
+    block.arrived = 0;
+    for (unsigned w = 0; w < warps.size(); w++) {
+        warps[w].expected = std::min(32u, threads - 32 * w);
+        warps[w].arrived = 0;
     }
     std::memset(shared.data(), 0xff, shared.size());  // reads before writes show as NaN
-    unsigned done = 0;
+    ready.clear();
+    next_ready = 0;
+    unsigned started = 0, done = 0;
     while (done < threads) {
-        bool progressed = false;
-        for (Fiber &f : fibers) {
-            if (f.state == Fiber::NEW) {
-                f.stack = take_stack();
-                make_context(f.context, f.stack, STACK_BYTES, fiber_main);
-            } else if (f.state != Fiber::WAITING || f.waiting_on->generation == f.waiting_for) {
-                continue;
-            }
-            current = &f;
-            threadIdx = f.index;
-            f.state = Fiber::RUNNING;
-            switch_context(scheduler, f.context);
-            progressed = true;
-            if (f.state == Fiber::DONE) {
-                free_stacks.push_back(f.stack);  // the next thread starts on it, while it is in cache
-                done++;
-            }
+        Fiber *f;
+        if (next_ready < ready.size()) {
+            f = ready[next_ready++];
+        } else if (started < threads) {
+            f = &fibers[started++];
+            f->state = Fiber::NEW;
+            f->shuffles = 0;
+            f->slot = take_slot();
+            unsigned t = f->linear;
+            dim3 at{t % block_dim.x, (t / block_dim.x) % block_dim.y, t / (block_dim.x * block_dim.y)};
+            new (f->slot) Header{ThreadInfo{at, index, block_dim, grid_dim}, f, this};
+            make_context(f->context, f->slot + STACK_OFFSET, SLOT_BYTES - STACK_OFFSET, fiber_main);
+        } else {
+            return stuck(index, done);
         }
-        if (!progressed) {
-            unsigned at_block = 0, at_warp = 0;
-            for (Fiber &f : fibers)
-                if (f.state == Fiber::WAITING) (f.waiting_on == &block ? at_block : at_warp)++;
-            // Their stacks are abandoned with the block (they cannot be unwound).
-            for (Fiber &f : fibers) f.state = Fiber::DONE;
-            char buf[200];
-            std::snprintf(buf, sizeof buf,
-                          "block (%u,%u,%u) cannot finish: %u threads wait at __syncthreads, %u at a warp barrier, "
-                          "%u have ended (a barrier not reached by every thread)",
-                          index.x, index.y, index.z, at_block, at_warp, done);
-            return buf;
+        if (next_ready == ready.size()) {
+            ready.clear();
+            next_ready = 0;
+        }
+        f->state = Fiber::RUNNING;
+        switch_context(scheduler, f->context);
+        if (f->state == Fiber::DONE) {
+            free_slots.push_back(f->slot);  // the next thread starts on it, while it is in cache
+            done++;
         }
     }
     return "";
@@ -311,9 +344,7 @@ std::string run_grid(dim3 grid, dim3 block, size_t dynamic_shared_bytes, const s
     std::mutex lock;
     std::string error;
     pool().run([&] {
-        gridDim = grid;
-        blockDim = block;
-        worker.prepare(block, dynamic_shared_bytes, thread);
+        worker.prepare(grid, block, dynamic_shared_bytes, thread);
         for (long b; !failed.load(std::memory_order_relaxed) && (b = next.fetch_add(1)) < blocks;) {
             dim3 index{(unsigned) (b % grid.x), (unsigned) (b / grid.x % grid.y), (unsigned) (b / ((long) grid.x * grid.y))};
             std::string e = worker.run_block(index);
@@ -334,22 +365,26 @@ void parallel_for(long count, const std::function<void(long)> &body) {
     });
 }
 
-void sync_block() { arrive(worker.block); }
+void sync_block() { arrive(me().worker->block); }
 
-void sync_warp() { arrive(worker.warps[worker.current->linear / 32]); }
+void sync_warp() {
+    Header &h = me();
+    arrive(h.worker->warps[h.fiber->linear / 32]);
+}
 
 uint64_t shuffle_xor(uint64_t bits, int lane_mask) {
-    Worker &w = worker;
-    Fiber *f = w.current;
+    Header &h = me();
+    Worker &w = *h.worker;
+    Fiber *f = h.fiber;
     // Two banks: a thread can only write a bank again after passing the next shuffle's barrier,
     // which every thread of its warp reaches only after reading this one.
     uint64_t *bank = w.slots.data() + (size_t) (f->shuffles++ & 1) * w.threads;
     bank[f->linear] = bits;
-    sync_warp();
+    arrive(w.warps[f->linear / 32]);
     unsigned other = (f->linear & ~31u) | ((f->linear ^ (unsigned) lane_mask) & 31u);
     return other < w.threads ? bank[other] : bits;
 }
 
-void *dynamic_shared() { return worker.shared.data(); }
+void *dynamic_shared() { return me().worker->shared.data(); }
 
 }  // namespace emu

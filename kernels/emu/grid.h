@@ -12,10 +12,21 @@ struct dim3 {
     unsigned x = 1, y = 1, z = 1;
 };
 
-// The built-in indices, per CPU thread: the scheduler sets them for the fiber it runs.
-inline thread_local dim3 threadIdx, blockIdx, blockDim, gridDim;
-
 namespace emu {
+
+// What a GPU thread knows of itself (threadIdx, blockIdx, blockDim, gridDim).
+struct ThreadInfo {
+    dim3 thread, block, block_dim, grid_dim;
+};
+
+// Each thread's stack lies in a slot of SLOT_BYTES aligned to its size, whose first bytes hold
+// its ThreadInfo: a thread finds it from any address on its stack, without thread-local storage
+// (slow in a library loaded after start-up).
+constexpr size_t SLOT_BYTES = 64 * 1024;
+
+inline ThreadInfo &self() {
+    return *(ThreadInfo *) ((uintptr_t) __builtin_frame_address(0) & ~(uintptr_t) (SLOT_BYTES - 1));
+}
 
 // Runs `thread` once for each thread of each block. Returns "" when every thread ran to its end,
 // else what stopped the grid (threads waiting at a barrier that the others of the block never reach).
