@@ -28,6 +28,14 @@ interface BenchClock {
         return Backends.of(Device.parse(device)) instanceof CudaBackend cuda ? cuda.describe() : device;
     }
 
+    /** Adds "device" to a benchmark's JSON, and on the CUDA stand-in a "timings" note that they mean nothing. */
+    static void describeInto(java.util.Map<String, Object> out, String device) {
+        out.put("device", describe(device));
+        if (Backends.of(Device.parse(device)) instanceof CudaBackend cuda && cuda.standIn()) {
+            out.put("timings", "meaningless: the CUDA stand-in (KORA_CUDA_EMULATOR=1) ran the kernels on the CPU");
+        }
+    }
+
     final class Wall implements BenchClock {
         private long t0;
 

@@ -57,7 +57,7 @@ final class KoraBench implements Runnable {
         out.put("rank", rank);
         out.put("dcomp", dcomp);
         out.put("threads", Parallel.threads());
-        out.put("device", BenchClock.describe(device));
+        BenchClock.describeInto(out, device);
         // y is the qkv output the fused op writes into: each run gets a fresh copy, made outside the timing.
         out.put("fused_fwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), null, x, w));
         out.put("fused_fwdbwd_ms", time(() -> y.mul(1.0), in -> KoraOp.fused(x, in, w, s), cotangent, x, w));

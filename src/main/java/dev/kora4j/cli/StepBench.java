@@ -89,7 +89,7 @@ final class StepBench implements Runnable {
         out.put("mode", mode);
         out.put("batch", batch);
         out.put("threads", Parallel.threads());
-        out.put("device", BenchClock.describe(device));
+        BenchClock.describeInto(out, device);
         out.put("images_per_second", round(batch / (median / 1000)));
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));

@@ -64,6 +64,11 @@ public final class CudaBackend implements Backend {
         return "cuda: " + context.deviceName() + " (sm_" + context.capability() + "), GEMM: " + gemm.description();
     }
 
+    /** Whether kernels run on the CPU stand-in (KORA_CUDA_EMULATOR=1) rather than a GPU: timings then mean nothing. */
+    public boolean standIn() {
+        return context.standIn();
+    }
+
     /** A timer of GPU work by CUDA events on this backend's stream. */
     public CudaTimer timer() {
         return new CudaTimer(context);

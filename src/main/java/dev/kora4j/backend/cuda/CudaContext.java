@@ -55,6 +55,7 @@ public final class CudaContext {
     private String name; // set once, in open()
     private int capability;
     private final boolean syncEachLaunch = Boolean.getBoolean("kora.cuda.sync");
+    private final boolean standIn = CudaStandIn.requested();
     final CudaAllocator allocator;
 
     /** The context, made on first call; throws {@link CudaUnavailableException} (every time) if it cannot be. */
@@ -90,7 +91,7 @@ public final class CudaContext {
 
     private CudaContext(int ordinal) {
         byte[] fatbin = readFatbin();
-        if (CudaStandIn.requested()) {
+        if (standIn) {
             CudaStandIn.load(); // before JCuda's bindings load, so that they bind to it
         }
         try {
@@ -161,6 +162,11 @@ public final class CudaContext {
             cuCtxSetCurrent(context);
             current.set(true);
         }
+    }
+
+    /** Whether the device is the CPU stand-in (KORA_CUDA_EMULATOR=1): results are the kernels' own, timings mean nothing. */
+    public boolean standIn() {
+        return standIn;
     }
 
     public String deviceName() {
