@@ -182,10 +182,11 @@ API CUresult cuInit(unsigned flags) {
     }
     trace = std::getenv("KORA_CUDA_EMULATOR_TRACE") != nullptr;
     char line[300];
+    double mib = emu::memory::capacity() / double(1 << 20);
     std::snprintf(line, sizeof line,
-                  "kernels run emulated on the CPU (%u threads; %.1f GiB of device memory, KORA_CUDA_EMULATOR_MEMORY); "
+                  "kernels run emulated on the CPU (%u threads; %.*f %s of device memory, KORA_CUDA_EMULATOR_MEMORY); "
                   "results are the kernels' own, timings mean nothing",
-                  emu::worker_count(), emu::memory::capacity() / double(1 << 30));
+                  emu::worker_count(), mib < 1024 ? 0 : 1, mib < 1024 ? mib : mib / 1024, mib < 1024 ? "MiB" : "GiB");
     say(line);
     initialized = true;
     return CUDA_SUCCESS;
