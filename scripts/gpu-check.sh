@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # On a GPU host, from an unpacked bundle (scripts/make-gpu-bundle.sh), with no JDK, Maven or
-# network: runs the gpu tests, then the KoRA update and a ViT-B/16 KoRA training step beside PyTorch
-# eager on the same shapes (when python3 has torch and timm), and prints one table.
+# network: runs each gpu test class in a JVM of its own (a device fault is sticky and would fail
+# every later class in the same process), each under a time limit; then the fused KoRA update and
+# ViT training steps beside PyTorch eager on the same shapes (when python3 has torch with CUDA);
+# then prints one table, whatever failed on the way. Logs stay in logs/.
 #
-# Usage: ./gpu-check.sh [--tokens 12608 --dim 768 --rank 8 --dcomp 4 --steps 100 --batch 64]
-#   Exit status: 0 when the gpu tests pass (and at least one ran), 1 otherwise.
+# Usage: ./gpu-check.sh [--tokens 12608 --dim 768 --rank 8 --dcomp 4 --steps 100 --batch 64
+#                        --model configs/vit_base_224.json --class-timeout 240 --bench-timeout 240]
+#   KORA_CUDA_EMULATOR=1 ./gpu-check.sh --tokens 256 --dim 64 --steps 3 --batch 2 --model configs/vit_tiny_32_p8_depth2.json
+#   rehearses the whole check on the bundled CPU stand-in (emulator/), where timings mean nothing.
+# Exit status: 0 when every gpu test class passed and at least one test ran, 1 otherwise.
 set -uo pipefail
 B=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$B"
-TOKENS=12608 DIM=768 RANK=8 DCOMP=4 STEPS=100 BATCH=64
+TOKENS=12608 DIM=768 RANK=8 DCOMP=4 STEPS=100 BATCH=64 MODEL=configs/vit_base_224.json CLASS_TIMEOUT=240 BENCH_TIMEOUT=240
 while [ $# -gt 0 ]; do
     case "$1" in
         --tokens) TOKENS=$2; shift 2 ;;
@@ -17,77 +22,99 @@ while [ $# -gt 0 ]; do
         --dcomp) DCOMP=$2; shift 2 ;;
         --steps) STEPS=$2; shift 2 ;;
         --batch) BATCH=$2; shift 2 ;;
+        --model) MODEL=$2; shift 2 ;;
+        --class-timeout) CLASS_TIMEOUT=$2; shift 2 ;;
+        --bench-timeout) BENCH_TIMEOUT=$2; shift 2 ;;
         *) echo "gpu-check: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-
-# cuBLAS: JCuda 12.6 wants libcublas.so.12; with only CUDA 13's libcublas.so.13 here, the bundled
-# shim forwards to it. Without either, the backend uses its own GEMM kernel (and says so).
-cublas13=""
-for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
-           $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
-    found=$(find "$dir" -maxdepth 5 -name 'libcublas.so.13*' 2>/dev/null | head -1)
-    if [ -n "$found" ]; then cublas13=$(dirname "$found"); break; fi
-done
-if [ -n "$cublas13" ]; then
-    export LD_LIBRARY_PATH="$B/native:$cublas13${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-fi
+mkdir -p logs
 
 JAVA="$B/runtime/bin/java"
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx16g)
-CP=$(ls "$B"/jars/*.jar | tr '\n' ':')
-
-echo "== gpu tests"
-"$JAVA" "${FLAGS[@]}" -jar "$B"/junit/junit-platform-console-standalone-*.jar execute \
-    --class-path "$CP" --select-package dev.kora4j --include-tag gpu \
-    --details=summary --details-theme=ascii --disable-banner 2>&1 | tee "$B/gpu-tests.log"
-tests_status=${PIPESTATUS[0]}
-ran=$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' "$B/gpu-tests.log" | tail -1)
-
-echo "== benchmarks (median of $STEPS, after warm-up; GPU time by CUDA events)"
-ours=$("$JAVA" "${FLAGS[@]}" -cp "$CP" dev.kora4j.cli.Main bench kora --device cuda --tokens "$TOKENS" --dim "$DIM" \
-    --rank "$RANK" --dcomp "$DCOMP" --steps "$STEPS" --warmup 10 2>"$B/bench-ours.err")
-echo "ours:    ${ours:-failed (see bench-ours.err)}"
-theirs=""
-if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-    theirs=$(python3 "$B/bench_kora_torch.py" --device cuda --tokens "$TOKENS" --dim "$DIM" --rank "$RANK" \
-        --dcomp "$DCOMP" --steps "$STEPS" --warmup 10 2>"$B/bench-torch.err")
-    echo "PyTorch: ${theirs:-failed (see bench-torch.err)}"
+if [ "${KORA_CUDA_EMULATOR:-}" = 1 ]; then
+    FLAGS+=("-Dkora.cuda.emulator.dir=$B/emulator")
 else
-    echo "PyTorch: not available with CUDA here"
+    # cuBLAS: JCuda 12.6 wants libcublas.so.12; with only CUDA 13's libcublas.so.13 here, the bundled
+    # shim forwards to it. Without either, the backend uses its own GEMM kernel (and says so).
+    cublas13=""
+    for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
+               $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
+        found=$(find "$dir" -maxdepth 5 -name 'libcublas.so.13*' 2>/dev/null | head -1)
+        if [ -n "$found" ]; then cublas13=$(dirname "$found"); break; fi
+    done
+    if [ -n "$cublas13" ]; then
+        export LD_LIBRARY_PATH="$B/native:$cublas13${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    fi
 fi
+CP=$(ls "$B"/jars/*.jar | tr '\n' ':')
+TORCH=0
+python3 -c 'import torch, timm, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null && TORCH=1
 
-# A ViT-B/16 224 KoRA training step (KoRA on qkv, LoRA on proj/fc1/fc2, new head, AdamW).
-step_ours=$("$JAVA" "${FLAGS[@]}" -cp "$CP" dev.kora4j.cli.Main bench step --device cuda --model "$B/configs/vit_base_224.json" \
-    --mode kora --batch "$BATCH" --rank "$RANK" --dcomp "$DCOMP" --steps 20 --warmup 3 2>"$B/step-ours.err")
-echo "ours:    ${step_ours:-failed (see step-ours.err)}"
-step_theirs=""
-if python3 -c 'import timm, torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-    step_theirs=$(python3 "$B/bench_step_torch.py" --device cuda --model "$B/configs/vit_base_224.json" --mode kora \
-        --batch "$BATCH" --rank "$RANK" --dcomp "$DCOMP" --steps 20 --warmup 3 2>"$B/step-torch.err")
-    echo "PyTorch: ${step_theirs:-failed (see step-torch.err)}"
+# "N" from the console launcher's "[ N tests successful ]" line (0 when absent).
+count() { sed -n "s/.*\[ *\([0-9]*\) tests $1 *\].*/\1/p" "$2" | tail -1 | grep . || echo 0; }
+
+echo "== gpu tests, one JVM per class (at most ${CLASS_TIMEOUT} s each)"
+ROWS=() PASSED=0 ALL_OK=1
+while read -r class; do
+    log="logs/test-$class.log"
+    start=$(date +%s)
+    timeout "$CLASS_TIMEOUT" "$JAVA" "${FLAGS[@]}" -jar "$B"/junit/junit-platform-console-standalone-*.jar execute \
+        --class-path "$CP" --select-class "$class" --include-tag gpu \
+        --details=summary --details-theme=ascii --disable-banner > "$log" 2>&1
+    status=$?
+    ok=$(count successful "$log") failed=$(count failed "$log") skipped=$(( $(count skipped "$log") + $(count aborted "$log") ))
+    verdict=passed
+    if [ "$status" = 124 ]; then verdict="TIMED OUT"; elif [ "$status" != 0 ]; then verdict=FAILED; fi
+    [ "$verdict" = passed ] || ALL_OK=0
+    PASSED=$((PASSED + ok))
+    ROWS+=("$(printf '  %-44s %-10s %5s %6s %7s %5s s' "${class##*.}" "$verdict" "$ok" "$failed" "$skipped" $(( $(date +%s) - start )))")
+    echo "${ROWS[-1]}"
+done < gpu-test-classes.txt
+
+# One benchmark: its JSON line, or why there is none.
+bench() { # NAME COMMAND...
+    local name=$1; shift
+    local out
+    out=$(timeout "$BENCH_TIMEOUT" "$@" 2> "logs/bench-$name.err" | tail -1)
+    if [ -n "$out" ] && [ "${out:0:1}" = "{" ]; then echo "$out"; else echo "failed (logs/bench-$name.err)"; fi
+}
+field() { echo "$2" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; } # FIELD JSON
+
+echo "== benchmarks (medians after warm-up; GPU time by CUDA events)"
+KORA=$(bench kora "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.kora4j.cli.Main bench kora --device cuda --tokens "$TOKENS" --dim "$DIM" \
+    --rank "$RANK" --dcomp "$DCOMP" --steps "$STEPS" --warmup 10)
+KORA_TORCH="PyTorch with CUDA not available here"
+if [ "$TORCH" = 1 ]; then
+    KORA_TORCH=$(bench kora-torch python3 bench_kora_torch.py --device cuda --tokens "$TOKENS" --dim "$DIM" --rank "$RANK" \
+        --dcomp "$DCOMP" --steps "$STEPS" --warmup 10)
 fi
+declare -A STEP STEP_TORCH
+for mode in lora kora; do
+    STEP[$mode]=$(bench "step-$mode" "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.kora4j.cli.Main bench step --device cuda --model "$MODEL" \
+        --mode "$mode" --batch "$BATCH" --rank "$RANK" --dcomp "$DCOMP" --steps 20 --warmup 3)
+    STEP_TORCH[$mode]="-"
+    if [ "$TORCH" = 1 ]; then
+        STEP_TORCH[$mode]=$(bench "step-$mode-torch" python3 bench_step_torch.py --device cuda --model "$MODEL" --mode "$mode" \
+            --batch "$BATCH" --rank "$RANK" --dcomp "$DCOMP" --steps 20 --warmup 3)
+    fi
+done
 
 echo "== summary"
-python3 - "${ran:-0}" "$tests_status" "$TOKENS" "$DIM" "$RANK" "$DCOMP" "$ours" "$theirs" "$BATCH" "$step_ours" "$step_theirs" <<'PY'
-import json, sys
-ran, status, n, d, r, dc, ours, theirs, batch, step_ours, step_theirs = sys.argv[1:12]
-o = json.loads(ours) if ours else {}
-t = json.loads(theirs) if theirs else {}
-so = json.loads(step_ours) if step_ours else {}
-st = json.loads(step_theirs) if step_theirs else {}
-def ms(x):
-    return f"{x:.3f}" if isinstance(x, (int, float)) else "-"
-print(f"gpu tests: {'passed' if status == '0' and int(ran) > 0 else 'FAILED'} ({ran} successful)")
-print(f"device: {o.get('device', '-')}")
-print(f"KoRA update, N={n}, D={d}, r={r}, d_comp={dc}     fwd ms   fwd+bwd ms")
-print(f"  kora4j fused (one pass)              {ms(o.get('fused_fwd_ms')):>8} {ms(o.get('fused_fwdbwd_ms')):>11}")
-print(f"  kora4j unfused (primitive ops)       {ms(o.get('unfused_fwd_ms')):>8} {ms(o.get('unfused_fwdbwd_ms')):>11}")
-print(f"  PyTorch eager {t.get('torch', ''):<22} {ms(t.get('fwd_ms')):>8} {ms(t.get('fwdbwd_ms')):>11}")
-if o.get('fused_fwdbwd_ms') and t.get('fwdbwd_ms'):
-    print(f"  fused fwd+bwd vs PyTorch eager: {t['fwdbwd_ms'] / o['fused_fwdbwd_ms']:.1f}x (the issue asks for at least 5x)")
-print(f"ViT-B/16 224 KoRA training step, batch {batch}      images/s   ms/step")
-print(f"  kora4j                               {so.get('images_per_second', '-'):>8} {so.get('ms_per_step', '-'):>9}")
-print(f"  PyTorch eager (unfused KoRA)         {st.get('images_per_second', '-'):>8} {st.get('ms_per_step', '-'):>9}")
-PY
-[ "$tests_status" = 0 ] && [ "${ran:-0}" -gt 0 ]
+echo "device: $(field device "$KORA")${KORA_CUDA_EMULATOR:+ (rehearsal on the CPU stand-in: timings mean nothing)}"
+printf '  %-44s %-10s %5s %6s %7s %7s\n' "gpu test class" "result" "ok" "failed" "skipped" "time"
+printf '%s\n' "${ROWS[@]}"
+echo "gpu tests: $([ "$ALL_OK" = 1 ] && [ "$PASSED" -gt 0 ] && echo passed || echo FAILED) ($PASSED successful)"
+ms() { local v; v=$(field "$1" "$2"); echo "${v:--}"; }
+echo "KoRA update, N=$TOKENS, D=$DIM, r=$RANK, d_comp=$DCOMP          fwd ms   fwd+bwd ms"
+printf '  %-40s %8s %11s\n' "kora4j fused (one pass)" "$(ms fused_fwd_ms "$KORA")" "$(ms fused_fwdbwd_ms "$KORA")"
+printf '  %-40s %8s %11s\n' "kora4j unfused (primitive ops)" "$(ms unfused_fwd_ms "$KORA")" "$(ms unfused_fwdbwd_ms "$KORA")"
+printf '  %-40s %8s %11s\n' "PyTorch eager" "$(ms fwd_ms "$KORA_TORCH")" "$(ms fwdbwd_ms "$KORA_TORCH")"
+[ "${KORA:0:1}" = "{" ] || echo "  kora4j: $KORA"
+echo "training steps, $(basename "$MODEL" .json), batch $BATCH           images/s    ms/step"
+for mode in lora kora; do
+    printf '  %-40s %8s %10s\n' "kora4j $mode" "$(ms images_per_second "${STEP[$mode]}")" "$(ms ms_per_step "${STEP[$mode]}")"
+    printf '  %-40s %8s %10s\n' "PyTorch eager $mode" "$(ms images_per_second "${STEP_TORCH[$mode]}")" "$(ms ms_per_step "${STEP_TORCH[$mode]}")"
+    [ "${STEP[$mode]:0:1}" = "{" ] || echo "  kora4j $mode: ${STEP[$mode]}"
+done
+[ "$ALL_OK" = 1 ] && [ "$PASSED" -gt 0 ]

@@ -5,7 +5,9 @@
 #              natives cut down to the driver, runtime and cuBLAS bindings
 #   junit/     JUnit's standalone console launcher (runs the tests tagged gpu)
 #   native/    libcublas.so.12, the forwarding shim to CUDA 13's cuBLAS (shared/gpu/cublas12-shim)
-#   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, torch_timing.py, configs/vit_base_224.json
+#   emulator/  the CUDA stand-in (kernels/emu), so that KORA_CUDA_EMULATOR=1 ./gpu-check.sh rehearses it all here
+#   gpu-test-classes.txt  the test classes tagged gpu, which gpu-check.sh runs one JVM each
+#   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, torch_timing.py, configs/
 # and packs it as OUT.tar.gz (kept under 64 MiB, the size a device call carries).
 #
 # Usage: scripts/make-gpu-bundle.sh OUT_DIR [SHIM_SCRIPT]
@@ -29,7 +31,7 @@ unzip -l target/kora4j.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
     || { echo "make-gpu-bundle: target/kora4j.jar has no kora.fatbin" >&2; exit 1; }
 
 rm -rf "$OUT"
-mkdir -p "$OUT/jars" "$OUT/junit" "$OUT/native" "$OUT/test-data"
+mkdir -p "$OUT/jars" "$OUT/junit" "$OUT/native" "$OUT/emulator" "$OUT/test-data"
 modules=$(sed 's/#.*//' scripts/gpu-bundle-modules.txt | tr -s ' \n' '\n' | grep . | paste -sd, -)
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" \
     --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$OUT/runtime"
@@ -54,7 +56,13 @@ bash "$SHIM" target/lib/jcublas-natives-*.jar "$OUT/native"
 cp target/junit/junit-platform-console-standalone-*.jar "$OUT/junit/"
 cp -r test-data/golden "$OUT/test-data/"
 cp scripts/gpu-check.sh scripts/bench_kora_torch.py scripts/bench_step_torch.py scripts/torch_timing.py "$OUT/"
-mkdir -p "$OUT/configs" && cp scripts/configs/vit_base_224.json "$OUT/configs/"
+mkdir -p "$OUT/configs" && cp scripts/configs/*.json "$OUT/configs/"
+grep -rl '@Tag("gpu")' src/test/java | sed 's|^src/test/java/||; s|\.java$||; s|/|.|g' | sort > "$OUT/gpu-test-classes.txt"
+if [ -f target/cuda-emulator/libcuda.so.1 ]; then
+    cp target/cuda-emulator/libcuda.so.1 target/cuda-emulator/libcublas.so.12 "$OUT/emulator/"
+else
+    echo "make-gpu-bundle: no CUDA stand-in in target/cuda-emulator (g++ missing?): the bundle cannot rehearse on the CPU"
+fi
 
 tar -C "$(dirname "$OUT")" -czf "$OUT.tar.gz" "$(basename "$OUT")"
 size=$(stat -c %s "$OUT.tar.gz")

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 class CudaOutOfMemoryTest {
     @Test
     void theAllocatorEmptiesItsCacheCollectsAndThenSaysSo() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of("target", "cuda-emulator", "libcuda.so.1")), "the CUDA stand-in is not built");
+        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "target/cuda-emulator"));
+        assumeTrue(Files.isRegularFile(standIn.resolve("libcuda.so.1")), "the CUDA stand-in is not in " + standIn);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dkora.cuda.emulator.dir=" + standIn.toAbsolutePath(), "-cp", System.getProperty("java.class.path"),
                 CudaMemoryProbe.class.getName()).redirectErrorStream(true);
         pb.environment().put("KORA_CUDA_EMULATOR", "1");
         pb.environment().put("KORA_CUDA_EMULATOR_MEMORY", "64M");
