@@ -23,16 +23,18 @@ interface BenchClock {
         }
     }
 
-    /** What ran where: "cpu", or the GPU and its GEMM. */
-    static String describe(String device) {
-        return Backends.of(Device.parse(device)) instanceof CudaBackend cuda ? cuda.describe() : device;
-    }
-
-    /** Adds "device" to a benchmark's JSON, and on the CUDA stand-in a "timings" note that they mean nothing. */
+    /**
+     * Adds "device" to a benchmark's JSON (cpu, or the GPU and its GEMM), and on the CUDA stand-in a
+     * "timings" note that they mean nothing.
+     */
     static void describeInto(java.util.Map<String, Object> out, String device) {
-        out.put("device", describe(device));
-        if (Backends.of(Device.parse(device)) instanceof CudaBackend cuda && cuda.standIn()) {
-            out.put("timings", "meaningless: the CUDA stand-in (KORA_CUDA_EMULATOR=1) ran the kernels on the CPU");
+        if (Backends.of(Device.parse(device)) instanceof CudaBackend cuda) {
+            out.put("device", cuda.describe());
+            if (cuda.standIn()) {
+                out.put("timings", "meaningless: the CUDA stand-in (KORA_CUDA_EMULATOR=1) ran the kernels on the CPU");
+            }
+        } else {
+            out.put("device", device);
         }
     }
 

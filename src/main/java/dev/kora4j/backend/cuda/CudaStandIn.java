@@ -3,6 +3,7 @@ package dev.kora4j.backend.cuda;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 
 /**
  * The CUDA driver stand-in (kernels/emu): with {@code KORA_CUDA_EMULATOR=1} in the environment, its
@@ -44,11 +45,14 @@ final class CudaStandIn {
         if (configured != null) {
             return Path.of(configured);
         }
+        CodeSource source = CudaStandIn.class.getProtectionDomain().getCodeSource();
         try {
-            Path classes = Path.of(CudaStandIn.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return classes.toAbsolutePath().getParent().resolve("cuda-emulator");
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            return Path.of("target", "cuda-emulator");
+            if (source != null) {
+                return Path.of(source.getLocation().toURI()).toAbsolutePath().getParent().resolve("cuda-emulator");
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            // not a file on this machine: fall through
         }
+        return Path.of("target", "cuda-emulator");
     }
 }
