@@ -6,14 +6,16 @@
 # then prints one table, whatever failed on the way. Logs stay in logs/.
 #
 # Usage: ./gpu-check.sh [--tokens 12608 --dim 768 --rank 8 --dcomp 4 --steps 100 --batch 64
-#                        --model configs/vit_base_224.json --class-timeout 240 --bench-timeout 240]
+#                        --model configs/vit_base_224.json --class-timeout 240 --bench-timeout 240 --budget 480]
+#   --budget: seconds for everything; what would start later is reported as not run, so the table
+#   still comes within a device call's limit.
 #   KORA_CUDA_EMULATOR=1 ./gpu-check.sh --tokens 256 --dim 64 --steps 3 --batch 2 --model configs/vit_tiny_32_p8_depth2.json
 #   rehearses the whole check on the bundled CPU stand-in (emulator/), where timings mean nothing.
 # Exit status: 0 when every gpu test class passed and at least one test ran, 1 otherwise.
 set -uo pipefail
 B=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$B"
-TOKENS=12608 DIM=768 RANK=8 DCOMP=4 STEPS=100 BATCH=64 MODEL=configs/vit_base_224.json CLASS_TIMEOUT=240 BENCH_TIMEOUT=240
+TOKENS=12608 DIM=768 RANK=8 DCOMP=4 STEPS=100 BATCH=64 MODEL=configs/vit_base_224.json CLASS_TIMEOUT=240 BENCH_TIMEOUT=240 BUDGET=480
 while [ $# -gt 0 ]; do
     case "$1" in
         --tokens) TOKENS=$2; shift 2 ;;
@@ -25,10 +27,14 @@ while [ $# -gt 0 ]; do
         --model) MODEL=$2; shift 2 ;;
         --class-timeout) CLASS_TIMEOUT=$2; shift 2 ;;
         --bench-timeout) BENCH_TIMEOUT=$2; shift 2 ;;
+        --budget) BUDGET=$2; shift 2 ;;
         *) echo "gpu-check: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 mkdir -p logs
+START=$(date +%s)
+# Seconds an item may take: its own limit, or what is left of the budget (0: do not start it).
+limit() { local left=$((BUDGET - ($(date +%s) - START))); [ "$left" -gt 0 ] || left=0; echo $(( $1 < left ? $1 : left )); }
 
 JAVA="$B/runtime/bin/java"
 FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx16g)
@@ -59,13 +65,19 @@ ROWS=() PASSED=0 ALL_OK=1
 while read -r class; do
     log="logs/test-$class.log"
     start=$(date +%s)
-    timeout "$CLASS_TIMEOUT" "$JAVA" "${FLAGS[@]}" -jar "$B"/junit/junit-platform-console-standalone-*.jar execute \
-        --class-path "$CP" --select-class "$class" --include-tag gpu \
-        --details=summary --details-theme=ascii --disable-banner > "$log" 2>&1
-    status=$?
+    seconds=$(limit "$CLASS_TIMEOUT")
+    if [ "$seconds" -gt 0 ]; then
+        timeout "$seconds" "$JAVA" "${FLAGS[@]}" -jar "$B"/junit/junit-platform-console-standalone-*.jar execute \
+            --class-path "$CP" --select-class "$class" --include-tag gpu \
+            --details=summary --details-theme=ascii --disable-banner > "$log" 2>&1
+        status=$?
+    else
+        echo "not run: the time budget (--budget $BUDGET) was spent" > "$log"
+        status=budget
+    fi
     ok=$(count successful "$log") failed=$(count failed "$log") skipped=$(( $(count skipped "$log") + $(count aborted "$log") ))
     verdict=passed
-    if [ "$status" = 124 ]; then verdict="TIMED OUT"; elif [ "$status" != 0 ]; then verdict=FAILED; fi
+    if [ "$status" = budget ]; then verdict="NOT RUN"; elif [ "$status" = 124 ]; then verdict="TIMED OUT"; elif [ "$status" != 0 ]; then verdict=FAILED; fi
     [ "$verdict" = passed ] || ALL_OK=0
     PASSED=$((PASSED + ok))
     ROWS+=("$(printf '  %-44s %-10s %5s %6s %7s %5s s' "${class##*.}" "$verdict" "$ok" "$failed" "$skipped" $(( $(date +%s) - start )))")
@@ -75,8 +87,10 @@ done < gpu-test-classes.txt
 # One benchmark: its JSON line, or why there is none.
 bench() { # NAME COMMAND...
     local name=$1; shift
-    local out
-    out=$(timeout "$BENCH_TIMEOUT" "$@" 2> "logs/bench-$name.err" | tail -1)
+    local out seconds
+    seconds=$(limit "$BENCH_TIMEOUT")
+    if [ "$seconds" -eq 0 ]; then echo "not run (time budget spent)"; return; fi
+    out=$(timeout "$seconds" "$@" 2> "logs/bench-$name.err" | tail -1)
     if [ -n "$out" ] && [ "${out:0:1}" = "{" ]; then echo "$out"; else echo "failed (logs/bench-$name.err)"; fi
 }
 field() { echo "$2" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; } # FIELD JSON
