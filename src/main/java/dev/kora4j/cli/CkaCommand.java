@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,6 +32,7 @@ final class CkaCommand implements Runnable {
     @Option(names = "--images", defaultValue = "32", description = "Images (default ${DEFAULT-VALUE}, as the seed).") int images;
     @Option(names = "--protocol", defaultValue = "corrected", description = "corrected (default) or seed.") String protocol;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
+    @Mixin DeviceMixin device;
 
     @Override
     public void run() {
@@ -40,7 +42,7 @@ final class CkaCommand implements Runnable {
         Main.applyThreads(threads);
         DataSpec spec = DataSpec.parse(data);
         Protocol p = Protocol.parse(protocol);
-        PeftModel model = Runs.load(run);
+        PeftModel model = Runs.load(run, device.device());
         CkaProbe.Result r = CkaProbe.measure(model, spec.open(spec.evalSplit(), p),
                 Preprocess.named(spec.preprocessName(p), model.vit().config().imgSize()), images);
         Map<String, Object> out = new LinkedHashMap<>();

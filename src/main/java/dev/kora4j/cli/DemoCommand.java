@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,6 +19,7 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "demo-out", description = "Output folder (default ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
     @Option(names = "--epochs", description = "Source epochs per method (default 4).") Integer epochs;
+    @Mixin DeviceMixin device;
 
     @Override
     public void run() {
@@ -29,7 +31,7 @@ public final class DemoCommand implements Runnable {
             }
             s = new Demo.Settings(epochs, s.transferShots(), s.transferEpochs(), s.ckaImages(), s.seed());
         }
-        Experiment e = Demo.run(home(), out, s, System.err);
+        Experiment e = Demo.run(home(), out, s, device.device(), System.err);
         System.out.println("report: " + out.resolve("report.md"));
         System.out.printf(Locale.ROOT, "%-36s %10s %10s %12s %12s%n", "method", "params %", "source acc", "transfer acc", "transfer F1");
         for (String method : e.methods()) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `kora eval`: a trained run on a data split; writes eval-SPLIT.json into the run folder and prints it. */
@@ -27,6 +28,7 @@ final class EvalCommand implements Runnable {
     @Option(names = "--protocol", defaultValue = "corrected", description = "corrected (default) or seed.") String protocol;
     @Option(names = "--batch", defaultValue = "64", description = "Images per batch (default ${DEFAULT-VALUE}).") int batch;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
+    @Mixin DeviceMixin device;
 
     @Override
     public void run() {
@@ -34,7 +36,7 @@ final class EvalCommand implements Runnable {
         DataSpec spec = DataSpec.parse(data);
         Protocol p = Protocol.parse(protocol);
         Split s = split == null ? spec.evalSplit() : Split.parse(split);
-        PeftModel model = Runs.load(run);
+        PeftModel model = Runs.load(run, device.device());
         Dataset ds = spec.open(s, p);
         Evaluation e = Evaluator.evaluate(model, ds, Preprocess.named(spec.preprocessName(p), model.vit().config().imgSize()),
                 batch, 2, "evaluate");

@@ -24,7 +24,7 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         RunResult r = SourceRun.run(new SourceRun.Request(model, weights, adapterConfig, DataSpec.parse(data), Protocol.parse(protocol),
-                options.toOptions(5, 1e-4, true), out, resume), System.err);
+                options.toOptions(5, 1e-4, true), out, resume, options.device()), System.err);
         Outputs.printEvaluation("train", r);
     }
 }

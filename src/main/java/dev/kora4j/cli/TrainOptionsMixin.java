@@ -1,6 +1,8 @@
 package dev.kora4j.cli;
 
 import dev.kora4j.train.TrainOptions;
+import dev.kora4j.tensor.Device;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The training options `train` and `transfer` share. */
@@ -17,13 +19,14 @@ final class TrainOptionsMixin {
     @Option(names = "--checkpoint-every", defaultValue = "0", description = "Steps between checkpoints (default 0: at epoch ends only).") int checkpointEvery;
     @Option(names = "--workers", defaultValue = "2", description = "Image decoding threads (default ${DEFAULT-VALUE}).") int workers;
     @Option(names = "--threads", description = "Compute threads (default: all cores).") Integer threads;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or cuda.") String device;
+    @Mixin DeviceMixin device;
+
+    Device device() {
+        return device.device();
+    }
 
     TrainOptions toOptions(int defaultEpochs, double defaultLr, boolean shuffle) {
         Main.applyThreads(threads);
-        if (!device.equals("cpu")) {
-            throw new UserError("--device " + device + " is not available in this build (cpu only)");
-        }
         int e = epochs != null ? epochs : defaultEpochs;
         double rate = lr != null ? lr : defaultLr;
         if (e < 1 || batch < 1 || !(rate > 0) || weightDecay < 0 || warmup < 0 || minLr < 0 || clip < 0 || smoothing < 0 || smoothing >= 1

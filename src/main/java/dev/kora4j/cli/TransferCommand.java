@@ -26,7 +26,7 @@ final class TransferCommand implements Runnable {
         }
         Protocol p = Protocol.parse(protocol);
         RunResult r = TransferRun.run(new TransferRun.Request(run, DataSpec.parse(data), shots, p,
-                options.toOptions(p == Protocol.SEED ? 1 : 10, 1e-3, p != Protocol.SEED), out), System.err);
+                options.toOptions(p == Protocol.SEED ? 1 : 10, 1e-3, p != Protocol.SEED), out, false, options.device()), System.err);
         Outputs.printEvaluation("transfer", r);
     }
 }

@@ -1,6 +1,10 @@
 package dev.kora4j.io;
 
+import dev.kora4j.tensor.DType;
+import dev.kora4j.tensor.Device;
+import dev.kora4j.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +30,17 @@ public final class Safetensors {
      */
     public static void write(Path file, Map<String, ?> tensors, Map<String, String> metadata) {
         SafetensorsWriter.write(file, tensors, metadata);
+    }
+
+    /** Every tensor of a file, in its order, converted to {@code dtype} and placed on {@code device}. */
+    public static Map<String, Tensor> readAll(Path file, DType dtype, Device device) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        try (SafetensorsFile f = open(file)) {
+            for (String name : f.names()) {
+                tensors.put(name, f.tensor(name).to(dtype).to(device));
+            }
+        }
+        return tensors;
     }
 
     /** Writes tensors without metadata. */

@@ -54,6 +54,11 @@ public final class VisionTransformer extends Module {
         return h;
     }
 
+    /** Where its parameters live (and where its inputs must be). */
+    public Device device() {
+        return device;
+    }
+
     public ViTConfig config() {
         return config;
     }

@@ -1,5 +1,8 @@
 package dev.kora4j.optim;
 
+import dev.kora4j.autograd.GradMode;
+import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.tensor.Tensor;
 import java.util.List;
 
@@ -35,5 +38,38 @@ public final class GradClip {
             }
         }
         return norm;
+    }
+
+    /**
+     * The same clipping for gradients in device memory, done there: ‖g‖ (summed in float, in
+     * parameter order) and the coefficient min(1, maxNorm / (‖g‖ + 1e-6)) stay on the device, and
+     * each gradient is scaled in place, so nothing is copied to the host. Returns ‖g‖ as a scalar
+     * tensor on the device (item() when it must be read).
+     */
+    public static Tensor clipByNormOnDevice(List<Tensor> params, double maxNorm) {
+        try (var scope = GradMode.noGrad()) {
+            Tensor sumSquares = null;
+            for (Tensor p : params) {
+                if (p.grad() != null) {
+                    Tensor s = p.grad().mul(p.grad()).sum();
+                    sumSquares = sumSquares == null ? s : sumSquares.add(s);
+                }
+            }
+            if (sumSquares == null) {
+                return null;
+            }
+            Tensor norm = sumSquares.sqrt();
+            // min(1, c) as 1 − relu(1 − c): the primitive ops have no min
+            Tensor coef = norm.add(1e-6).pow(-1).mul(maxNorm).neg().add(1).relu().neg().add(1);
+            for (Tensor p : params) {
+                Tensor g = p.grad();
+                if (g != null) {
+                    int[] ones = new int[g.rank()];
+                    java.util.Arrays.fill(ones, 1);
+                    Backends.of(g.device()).zip(BinaryOp.MUL, g, coef.reshape(ones).expand(g.shape()), g);
+                }
+            }
+            return norm;
+        }
     }
 }

@@ -40,11 +40,11 @@ public final class Parity {
     public static Map<String, Tensor> run(Inputs in, Device device) {
         ViTConfig config = ViTConfigs.read(in.config());
         VisionTransformer vit = new VisionTransformer(config, new Rng(0), DType.F32, device);
-        VitWeights.load(vit, readAll(in.weights(), device), in.weights().toString());
+        VitWeights.load(vit, Safetensors.readAll(in.weights(), DType.F32, device), in.weights().toString());
         PeftModel model;
         if (in.adapter() != null) {
             model = PeftModel.inject(vit, AdapterConfig.read(in.adapterConfig()), new Rng(0), in.adapterConfig().toString());
-            model.loadAdapter(readAll(in.adapter(), device), in.adapter().toString());
+            model.loadAdapter(Safetensors.readAll(in.adapter(), DType.F32, device), in.adapter().toString());
         } else {
             model = PeftModel.fullFineTuning(vit);
         }
@@ -78,16 +78,6 @@ public final class Parity {
             out.put("grad." + name, g.to(Device.CPU));
         });
         return out;
-    }
-
-    private static Map<String, Tensor> readAll(Path file, Device device) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        try (SafetensorsFile f = Safetensors.open(file)) {
-            for (String name : f.names()) {
-                tensors.put(name, f.tensor(name).to(DType.F32).to(device));
-            }
-        }
-        return tensors;
     }
 
     private static void checkImages(Path file, Tensor images, int count, ViTConfig c) {

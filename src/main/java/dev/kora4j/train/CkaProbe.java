@@ -31,7 +31,7 @@ public final class CkaProbe {
         List<Tensor> outputs = new ArrayList<>();
         try (BatchLoader loader = BatchLoader.builder(data, transform).indices(first).batchSize(n).shuffle(false).workers(0).build();
              GradMode.Scope scope = GradMode.noGrad()) {
-            model.vit().forwardFeatures(loader.epoch(0).next().images(), outputs::add);
+            model.vit().forwardFeatures(loader.epoch(0).next().images().to(model.vit().device()), outputs::add);
         }
         List<String> labels = new ArrayList<>();
         List<double[][]> cls = new ArrayList<>(), mean = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.kora4j.peft.PeftModel;
 import dev.kora4j.report.Experiment;
 import dev.kora4j.report.Reports;
 import dev.kora4j.report.RunResult;
+import dev.kora4j.tensor.Device;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ public final class Demo {
         }
     }
 
-    public static Experiment run(Path home, Path out, Settings s, PrintStream log) {
+    public static Experiment run(Path home, Path out, Settings s, Device device, PrintStream log) {
         Path demo = home.resolve("test-data").resolve("demo");
         Path backbone = demo.resolve("backbone");
         if (!Files.isRegularFile(backbone.resolve("backbone.safetensors"))) {
@@ -58,15 +59,15 @@ public final class Demo {
             log.println("== " + method + ": fine-tuning on " + source);
             TrainOptions train = new TrainOptions(s.sourceEpochs(), 64, LEARNING_RATES.get(method), 0.01, 20, 0, 1.0, 0, s.seed(), 0, 2, true);
             RunResult sourceRun = SourceRun.run(new SourceRun.Request(backbone.resolve("config.json"), backbone.resolve("backbone.safetensors"),
-                    demo.resolve("methods").resolve(method + ".json"), source, Protocol.CORRECTED, train, runDir, false), log);
-            PeftModel trained = Runs.load(runDir);
+                    demo.resolve("methods").resolve(method + ".json"), source, Protocol.CORRECTED, train, runDir, false, device), log);
+            PeftModel trained = Runs.load(runDir, device);
             CkaProbe.Result cka = CkaProbe.measure(trained, source.open(source.evalSplit(), Protocol.CORRECTED),
                     Preprocess.named(Preprocess.TIMM, trained.vit().config().imgSize()), s.ckaImages());
             results.add(withCka(sourceRun, cka));
             log.println("== " + method + ": transfer to " + target);
             TrainOptions head = new TrainOptions(s.transferEpochs(), 32, 3e-3, 0.01, 0, 0, 0, 0, s.seed(), 0, 2, true);
             results.add(TransferRun.run(new TransferRun.Request(runDir, target, s.transferShots(), Protocol.CORRECTED, head,
-                    runs.resolve(method + "-transfer")), log));
+                    runs.resolve(method + "-transfer"), false, device), log));
         }
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("backbone", "ViT (D=96, depth 4, 3 heads, 28×28 in 7×7 patches) pretrained on Fashion-MNIST by kora4j");

@@ -28,7 +28,7 @@ public final class Evaluator {
              GradMode.Scope scope = GradMode.noGrad()) {
             for (Batch b : loader.epoch(0)) {
                 try (var step = pool.step()) {
-                    Tensor logits = model.forward(b.images());
+                    Tensor logits = model.forward(b.images().to(model.vit().device()));
                     int[] labels = b.labels();
                     // a label the head cannot output (seed protocol: another class count) still counts as wrong
                     if (allWithin(labels, classes)) {

@@ -19,6 +19,7 @@ import dev.kora4j.peft.PeftModel;
 import dev.kora4j.report.Experiment;
 import dev.kora4j.report.Reports;
 import dev.kora4j.report.RunResult;
+import dev.kora4j.tensor.Device;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -42,7 +43,13 @@ public final class SourceRun {
 
     /** What `kora train` was asked; weights may be null (a backbone from timm's initialisation). */
     public record Request(Path modelConfig, Path weights, Path adapterConfig, DataSpec data, Protocol protocol,
-                          TrainOptions options, Path out, boolean resume) {}
+                          TrainOptions options, Path out, boolean resume, Device device) {
+        /** On the cpu. */
+        public Request(Path modelConfig, Path weights, Path adapterConfig, DataSpec data, Protocol protocol,
+                       TrainOptions options, Path out, boolean resume) {
+            this(modelConfig, weights, adapterConfig, data, protocol, options, out, resume, Device.CPU);
+        }
+    }
 
     public static RunResult run(Request r, PrintStream log) {
         return run(r, log, Trainer.Listener.NONE);
@@ -70,7 +77,7 @@ public final class SourceRun {
         }
         // The model first: a config that cannot be built must not leave a run folder behind that a
         // corrected rerun would then refuse ("already holds a run").
-        PeftModel model = Runs.build(settings, r.adapterConfig().toString());
+        PeftModel model = Runs.build(settings, r.adapterConfig().toString(), r.device());
         prepareFolder(r, settings);
         String preprocess = r.data().preprocessName(r.protocol());
         int img = model.vit().config().imgSize();

@@ -15,6 +15,7 @@ import dev.kora4j.optim.GradClip;
 import dev.kora4j.peft.PeftModel;
 import dev.kora4j.report.EpochMetrics;
 import dev.kora4j.tensor.BufferPool;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 import java.io.PrintStream;
@@ -47,8 +48,8 @@ public final class Trainer {
     public interface Listener {
         Listener NONE = new Listener() {};
 
-        /** After optimizer step {@code step} (counted from 1). */
-        default void stepped(long step) {}
+        /** After optimizer step {@code step} (counted from 1), whose batch's mean loss was {@code loss}. */
+        default void stepped(long step, double loss) {}
 
         /** After a checkpoint at {@code step} was written whole. */
         default void checkpointed(long step) {}
@@ -80,6 +81,7 @@ public final class Trainer {
 
     public Result fit(Dataset train, Dataset val, Transform trainTransform, Transform evalTransform, boolean resume) {
         Map<String, Tensor> trainable = model.trainable();
+        Device device = model.vit().device();
         AdamW optimizer = new AdamW(new ArrayList<>(trainable.values()), o.lr(), 0.9, 0.999, 1e-8, o.weightDecay());
         List<EpochMetrics> history = new ArrayList<>();
         int startEpoch = 0, startBatch = 0;
@@ -136,7 +138,7 @@ public final class Trainer {
                         optimizer.zeroGrad();
                         double loss;
                         try (var pooled = pool.step()) {
-                            Tensor l = CrossEntropy.crossEntropy(model.forward(b.images()), b.labels(), o.labelSmoothing());
+                            Tensor l = CrossEntropy.crossEntropy(model.forward(b.images().to(device)), b.labels(), o.labelSmoothing());
                             loss = l.item();
                             if (!Double.isFinite(loss)) {
                                 throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
@@ -144,8 +146,10 @@ public final class Trainer {
                             }
                             l.backward();
                         }
-                        if (o.clipNorm() > 0) {
+                        if (o.clipNorm() > 0 && device.onHeap()) {
                             GradClip.clipByNorm(optimizer.params(), o.clipNorm());
+                        } else if (o.clipNorm() > 0) {
+                            GradClip.clipByNormOnDevice(optimizer.params(), o.clipNorm());
                         }
                         optimizer.step();
                         step++;
@@ -164,7 +168,7 @@ public final class Trainer {
                                 return new Result(history, null, true, step);
                             }
                         }
-                        listener.stepped(step);
+                        listener.stepped(step, loss);
                     }
                 } catch (OutOfMemoryError e) {
                     // Every step needs the same memory, so a heap too small shows at the first step (of a run or

@@ -12,6 +12,7 @@ import dev.kora4j.io.InputException;
 import dev.kora4j.metrics.ParamCount;
 import dev.kora4j.peft.PeftModel;
 import dev.kora4j.report.RunResult;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,7 +36,13 @@ public final class TransferRun {
     private TransferRun() {}
 
     /** With {@code resume}, a head trained part-way in {@code out} continues from its checkpoint. */
-    public record Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out, boolean resume) {
+    public record Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out, boolean resume,
+                          Device device) {
+        /** On the cpu. */
+        public Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out, boolean resume) {
+            this(sourceRun, data, shots, protocol, options, out, resume, Device.CPU);
+        }
+
         public Request(Path sourceRun, DataSpec data, int shots, Protocol protocol, TrainOptions options, Path out) {
             this(sourceRun, data, shots, protocol, options, out, false);
         }
@@ -49,7 +56,7 @@ public final class TransferRun {
     public static RunResult run(Request r, PrintStream log, Trainer.Listener listener) {
         long started = System.nanoTime();
         RunSettings source = RunSettings.read(r.sourceRun());
-        PeftModel model = Runs.load(r.sourceRun());
+        PeftModel model = Runs.load(r.sourceRun(), r.device());
         Dataset train = r.data().open(Split.TRAIN, r.protocol());
         Dataset val = r.data().open(r.data().evalSplit(), r.protocol());
         // the classes the target declares (wnids.txt, class folders): under the seed protocol the head is that

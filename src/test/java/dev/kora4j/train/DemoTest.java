@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.report.Experiment;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.report.RunResult;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,7 +23,7 @@ class DemoTest {
 
     @Test
     void runsEveryMethodAndWritesTheReport() throws Exception {
-        Experiment e = Demo.run(Path.of(""), out, new Demo.Settings(1, 5, 2, 16, 0), new PrintStream(OutputStream.nullOutputStream()));
+        Experiment e = Demo.run(Path.of(""), out, new Demo.Settings(1, 5, 2, 16, 0), Device.CPU, new PrintStream(OutputStream.nullOutputStream()));
         assertEquals(List.of("LoRA (r=8)", "KoRA (r=8, d_comp=4)", "Seed KoRA (d_comp=4)", "Linear probe", "Full fine-tuning"), e.methods());
         for (String method : e.methods()) {
             RunResult source = e.find(method, RunResult.Phase.SOURCE), transfer = e.find(method, RunResult.Phase.TRANSFER);

@@ -27,7 +27,7 @@ class ListenerResumeTest {
     /** Throws right after the first checkpoint at or past {@code step}. */
     private record FailAfter(long step, List<String> events) implements Trainer.Listener {
         @Override
-        public void stepped(long s) {
+        public void stepped(long s, double loss) {
             events.add("step " + s);
         }
 

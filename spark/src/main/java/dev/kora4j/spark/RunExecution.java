@@ -10,6 +10,7 @@ import dev.kora4j.peft.PeftModel;
 import dev.kora4j.report.Experiment;
 import dev.kora4j.report.ResultsJson;
 import dev.kora4j.report.RunResult;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.train.CkaProbe;
 import dev.kora4j.train.Runs;
 import dev.kora4j.train.SourceRun;
@@ -60,7 +61,7 @@ final class RunExecution {
                     adapter, source, protocol, run.sourceOptions(), sourceDir, true), log, listener);
         }
         if (run.ckaImages() > 0) {
-            PeftModel model = Runs.load(sourceDir);
+            PeftModel model = Runs.load(sourceDir, Device.CPU);
             CkaProbe.Result cka = CkaProbe.measure(model, source.open(source.evalSplit(), protocol),
                     Preprocess.named(source.preprocessName(protocol), model.vit().config().imgSize()), run.ckaImages());
             trained = withCka(trained, cka.classToken());

@@ -79,7 +79,7 @@ final class RunTask implements Function<String, String> {
     /** Stops a killed task at the next step; throws after the first checkpoint when told to fail once. */
     private record Listener(TaskContext task, boolean failOnce) implements Trainer.Listener {
         @Override
-        public void stepped(long step) {
+        public void stepped(long step, double loss) {
             if (task != null && task.isInterrupted()) {
                 throw new TaskKilledException("cancelled at step " + step);
             }

@@ -58,17 +58,16 @@ final class SparkSetup {
     }
 
     /**
-     * Refuses --device cuda while training does not run on the engine's cuda backend (the backend
-     * exists, the trainer and data loader do not use it yet): every task would get a GPU and then
-     * fail, each retried, before the sweep gave up.
+     * Refuses --device cuda while the sweep's runs (RunExecution) do not pass the device on: `kora
+     * train`, `transfer`, `eval` and `cka` run on cuda, but every task would get a GPU and leave it idle.
      */
     static void requireDevice(String device) {
         if (!device.equals("cuda")) {
             return;
         }
-        throw new UserError("--device cuda: training does not run on the cuda backend yet; the sweep would ask "
-                + "Spark for one GPU per task (spark.task.resource.gpu.amount=1, found by " + GPU_SCRIPT + ") but no run could use it. "
-                + "Run with --device cpu");
+        throw new UserError("--device cuda: the sweep's runs do not use the cuda backend yet (kora train, transfer, eval and cka do); "
+                + "the sweep would ask Spark for one GPU per task (spark.task.resource.gpu.amount=1, found by " + GPU_SCRIPT + ") "
+                + "but no run would use it. Run with --device cpu");
     }
 
     /**

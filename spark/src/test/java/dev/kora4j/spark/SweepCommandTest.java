@@ -36,7 +36,7 @@ class SweepCommandTest {
         Path spec = DemoData.sweepSpec(tmp);
         Run r = run("--spec", spec.toString(), "--out", tmp.resolve("out").toString(), "--device", "cuda");
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("error: --device cuda: training does not run on the cuda backend yet"), r.err());
+        assertTrue(r.err().contains("error: --device cuda: the sweep's runs do not use the cuda backend yet"), r.err());
         assertTrue(r.err().contains("spark.task.resource.gpu.amount=1"), r.err());
     }
 
