@@ -16,8 +16,9 @@ constexpr size_t RESERVED = size_t(1) << 40;        // address space set aside: 
 constexpr size_t H200_BYTES = 143771140096ull;      // what an H200 reports as its total memory
 
 struct Allocation {
-    size_t bytes;   // as asked for
-    size_t mapped;  // rounded up to pages
+    size_t bytes;    // as asked for
+    size_t mapped;   // rounded up to pages
+    size_t charged;  // against the capacity: rounded up to 512 bytes, the alignment CUDA gives
     bool live;
 };
 
@@ -59,13 +60,13 @@ std::string configure() {
 CUresult allocate(size_t bytes, CUdeviceptr *out) {
     if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
     std::lock_guard<std::mutex> l(lock);
-    size_t mapped = (bytes + PAGE - 1) / PAGE * PAGE;
-    if (used + mapped > limit || next + mapped + PAGE > RESERVED) return CUDA_ERROR_OUT_OF_MEMORY;
+    size_t mapped = (bytes + PAGE - 1) / PAGE * PAGE, charged = (bytes + 511) / 512 * 512;
+    if (used + charged > limit || next + mapped + PAGE > RESERVED) return CUDA_ERROR_OUT_OF_MEMORY;
     char *at = region + next;
     if (mprotect(at, mapped, PROT_READ | PROT_WRITE) != 0) return CUDA_ERROR_OUT_OF_MEMORY;
     next += mapped + PAGE;  // the page after stays unmapped: running off the end faults
-    used += mapped;
-    allocations[(uintptr_t) at] = Allocation{bytes, mapped, true};
+    used += charged;
+    allocations[(uintptr_t) at] = Allocation{bytes, mapped, charged, true};
     *out = (CUdeviceptr) (uintptr_t) at;
     return CUDA_SUCCESS;
 }
@@ -77,7 +78,7 @@ CUresult release(CUdeviceptr p) {
     madvise((void *) p, it->second.mapped, MADV_DONTNEED);  // gives the pages back
     mprotect((void *) p, it->second.mapped, PROT_NONE);
     it->second.live = false;
-    used -= it->second.mapped;
+    used -= it->second.charged;
     return CUDA_SUCCESS;
 }
 

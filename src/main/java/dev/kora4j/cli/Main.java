@@ -88,6 +88,11 @@ public final class Main implements Runnable {
                 err.println("error: " + oneLine(ex.getMessage()));
                 return 2;
             }
+            if (ex instanceof dev.kora4j.backend.DeviceMemoryException) {
+                // outside a training step (which says which and keeps its checkpoint): loading a model, evaluating
+                err.println("error: " + oneLine(ex.getMessage()) + "; use a smaller model or --batch, or a device with more memory");
+                return 1;
+            }
             if (ex instanceof dev.kora4j.train.TrainingFailure) {
                 err.println("error: " + oneLine(ex.getMessage()));
                 return 1;

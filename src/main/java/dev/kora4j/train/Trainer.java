@@ -3,6 +3,7 @@ package dev.kora4j.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kora4j.backend.DeviceMemoryException;
 import dev.kora4j.data.Batch;
 import dev.kora4j.data.BatchLoader;
 import dev.kora4j.data.Dataset;
@@ -173,12 +174,14 @@ public final class Trainer {
                 } catch (OutOfMemoryError e) {
                     // Every step needs the same memory, so a heap too small shows at the first step (of a run or
                     // a resume), not in the middle of one: there is nothing newer than the scheduled checkpoints to save.
-                    Path kept = keptCheckpoint();
-                    throw new TrainingFailure(String.format(Locale.ROOT,
-                            "out of memory in step %d (epoch %d, batch %d of %d images): the Java heap's maximum is %d MiB; %s; "
-                                    + "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)%s",
-                            step + 1, epoch + 1, nextBatch, o.batch(), Runtime.getRuntime().maxMemory() >> 20, describe(kept),
-                            kept != null ? " and resume with --resume" : " or train with a smaller --batch"));
+                    throw outOfMemory("out of memory", step, epoch, nextBatch,
+                            "the Java heap's maximum is " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB",
+                            "give the JVM more heap (KORA_JAVA_OPTS=-Xmx<size>)");
+                } catch (DeviceMemoryException e) {
+                    throw outOfMemory("out of device memory", step, epoch, nextBatch,
+                            e.device() + " has " + DeviceMemoryException.size(e.capacity()) + ", " + DeviceMemoryException.size(e.inUse())
+                                    + " of it in use",
+                            "train with a smaller --batch");
                 }
                 double epochSeconds = seconds + (System.nanoTime() - started) / 1e9;
                 Evaluation eval = Evaluator.evaluate(model, val, evalTransform, o.batch(), o.workers(), "evaluate");
@@ -207,6 +210,17 @@ public final class Trainer {
                 // the JVM is already exiting (Ctrl-C): the hook is running and waits for the save above
             }
         }
+    }
+
+    /**
+     * The one line for a step that does not fit in memory: which step, the memory's size, the
+     * checkpoint kept, and what to change (and to resume with --resume when there is a checkpoint).
+     */
+    private TrainingFailure outOfMemory(String what, long step, int epoch, int batch, String memory, String remedy) {
+        Path kept = keptCheckpoint();
+        return new TrainingFailure(String.format(Locale.ROOT, "%s in step %d (epoch %d, batch %d of %d images): %s; %s; %s%s",
+                what, step + 1, epoch + 1, batch, o.batch(), memory, describe(kept), remedy,
+                kept != null ? " and resume with --resume" : remedy.contains("--batch") ? "" : " or train with a smaller --batch"));
     }
 
     /** The run's latest checkpoint, or null when none has been written. */

@@ -7,6 +7,7 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import dev.kora4j.backend.DeviceMemoryException;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 
@@ -57,7 +58,7 @@ final class CudaAllocator {
             p = tryAllocate(size);
         }
         if (p == null) {
-            throw new CudaException("cuda: out of device memory allocating " + size + " bytes (" + bytesInUse() + " in use)");
+            throw new DeviceMemoryException("cuda: " + context.deviceName(), size, bytesInUse(), context.totalMemory());
         }
         return p;
     }

@@ -5,6 +5,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
@@ -54,6 +55,7 @@ public final class CudaContext {
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
     private String name; // set once, in open()
     private int capability;
+    private long totalMemory;
     private final boolean syncEachLaunch = Boolean.getBoolean("kora.cuda.sync");
     private final boolean standIn = CudaStandIn.requested();
     final CudaAllocator allocator;
@@ -128,6 +130,9 @@ public final class CudaContext {
         cuDeviceGetAttribute(major, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
         cuDeviceGetAttribute(minor, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
         capability = major[0] * 10 + minor[0];
+        long[] bytes = new long[1];
+        cuDeviceTotalMem(bytes, device);
+        totalMemory = bytes[0];
         if (capability < 80) {
             throw new CudaUnavailableException("cuda: " + deviceName + " (sm_" + capability + ") is older than the sm_80 the kernels are built for");
         }
@@ -167,6 +172,11 @@ public final class CudaContext {
     /** Whether the device is the CPU stand-in (KORA_CUDA_EMULATOR=1): results are the kernels' own, timings mean nothing. */
     public boolean standIn() {
         return standIn;
+    }
+
+    /** The device's memory in bytes. */
+    public long totalMemory() {
+        return totalMemory;
     }
 
     public String deviceName() {

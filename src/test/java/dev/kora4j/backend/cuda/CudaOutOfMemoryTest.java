@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +23,7 @@ class CudaOutOfMemoryTest {
         assumeTrue(Files.isRegularFile(standIn.resolve("libcuda.so.1")), "the CUDA stand-in is not in " + standIn);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dkora.cuda.emulator.dir=" + standIn.toAbsolutePath(), "-cp", classPath(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dkora.cuda.emulator.dir=" + standIn.toAbsolutePath(), "-cp", CudaSupport.childClassPath(),
                 CudaMemoryProbe.class.getName()).redirectErrorStream(true);
         pb.environment().put("KORA_CUDA_EMULATOR", "1");
         pb.environment().put("KORA_CUDA_EMULATOR_MEMORY", "64M");
@@ -38,16 +33,5 @@ class CudaOutOfMemoryTest {
         System.out.println(out);
         assertEquals(0, p.exitValue(), out);
         assertEquals(6, out.lines().filter(l -> l.startsWith("ok ")).count(), out);
-    }
-
-    /** This JVM's class path, and that of the loader the tests came from (JUnit's console launcher has one of its own). */
-    private static String classPath() throws Exception {
-        List<String> parts = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
-        if (CudaOutOfMemoryTest.class.getClassLoader() instanceof URLClassLoader loader) {
-            for (URL url : loader.getURLs()) {
-                parts.add(Path.of(url.toURI()).toString());
-            }
-        }
-        return String.join(File.pathSeparator, parts);
     }
 }

@@ -27,6 +27,20 @@ public final class CudaSupport {
         }
     }
 
+    /**
+     * The class path for a child JVM that runs test classes: this JVM's, and that of the loader the
+     * tests came from (JUnit's console launcher, as gpu-check.sh uses it, has one of its own).
+     */
+    public static String childClassPath() throws Exception {
+        java.util.List<String> parts = new java.util.ArrayList<>(java.util.List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)));
+        if (CudaSupport.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+            for (java.net.URL url : loader.getURLs()) {
+                parts.add(java.nio.file.Path.of(url.toURI()).toString());
+            }
+        }
+        return String.join(java.io.File.pathSeparator, parts);
+    }
+
     /** A cuda tensor of the given shape filled with NaN (an output the op must overwrite). */
     public static Tensor poisoned(int... shape) {
         return Tensor.full(Float.NaN, dev.kora4j.tensor.DType.F32, Device.CUDA, shape);
