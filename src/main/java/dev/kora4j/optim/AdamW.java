@@ -2,6 +2,7 @@ package dev.kora4j.optim;
 
 import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.backend.cuda.CudaBackend;
+import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -104,8 +105,9 @@ public final class AdamW extends Optimizer {
         if (!g.isContiguous() || g.numel() != p.numel()) {
             throw new IllegalStateException("optimizer: a gradient must be a contiguous buffer of the parameter's size");
         }
-        DeviceState s = deviceState.computeIfAbsent(p, key -> new DeviceState(
-                Tensor.zeros(DType.F32, key.device(), key.numel()), Tensor.zeros(DType.F32, key.device(), key.numel())));
+        // The moments outlive any buffer-pool step the first update may run in.
+        DeviceState s = deviceState.computeIfAbsent(p, key -> BufferPool.outside(() -> new DeviceState(
+                Tensor.zeros(DType.F32, key.device(), key.numel()), Tensor.zeros(DType.F32, key.device(), key.numel()))));
         s.step++;
         return new Tensor[] {p, g, s.m, s.v};
     }
@@ -129,8 +131,8 @@ public final class AdamW extends Optimizer {
             throw new IllegalArgumentException("AdamW: a restored state must belong to one of the parameters and match its size");
         }
         if (!p.device().onHeap()) {
-            DeviceState d = new DeviceState(Tensor.of(m.clone(), m.length).to(p.device()).detach(),
-                    Tensor.of(v.clone(), v.length).to(p.device()).detach());
+            DeviceState d = BufferPool.outside(() -> new DeviceState(Tensor.of(m.clone(), m.length).to(p.device()).detach(),
+                    Tensor.of(v.clone(), v.length).to(p.device()).detach()));
             d.step = step;
             deviceState.put(p, d);
             return;

@@ -29,6 +29,8 @@ public final class BufferPool {
     /** Arrays lent in the open step, in lending order (null where one came back early). */
     private final List<float[]> lent = new ArrayList<>();
     private final Map<float[], Integer> lentAt = new IdentityHashMap<>();
+    /** What gives back the device memory of tensors made in the open step, in order. */
+    private final List<Runnable> releases = new ArrayList<>();
     private long misses;
 
     /** Starts a step on this thread: F32 tensors allocated until it closes come from the pool. */
@@ -42,6 +44,10 @@ public final class BufferPool {
 
     private void endStep() {
         ACTIVE.remove();
+        for (Runnable release : releases) {
+            release.run();
+        }
+        releases.clear();
         for (float[] a : lent) {
             if (a != null) {
                 giveBack(a);
@@ -71,6 +77,20 @@ public final class BufferPool {
             pool.lent.set(at, null);
             pool.giveBack(a);
         }
+    }
+
+    /**
+     * Has {@code release} run when the open step ends: how device storage made in a step (which,
+     * like the step's arrays, must not be used after it) goes back to its allocator then rather
+     * than when the garbage collector finds it. Returns false, doing nothing, outside a step.
+     */
+    public static boolean releaseAtStepEnd(Runnable release) {
+        BufferPool pool = ACTIVE.get();
+        if (pool == null) {
+            return false;
+        }
+        pool.releases.add(release);
+        return true;
     }
 
     /** Runs {@code body} with pooling suspended (for results that outlive the step, such as gradients of parameters). */

@@ -146,11 +146,12 @@ public final class Trainer {
                                         loss, step + 1, epoch + 1, b.index(), describe(keptCheckpoint())));
                             }
                             l.backward();
-                        }
-                        if (o.clipNorm() > 0 && device.onHeap()) {
-                            GradClip.clipByNorm(optimizer.params(), o.clipNorm());
-                        } else if (o.clipNorm() > 0) {
-                            GradClip.clipByNormOnDevice(optimizer.params(), o.clipNorm());
+                            // inside the step: the device's clipping temporaries go back with the step's memory
+                            if (o.clipNorm() > 0 && device.onHeap()) {
+                                GradClip.clipByNorm(optimizer.params(), o.clipNorm());
+                            } else if (o.clipNorm() > 0) {
+                                GradClip.clipByNormOnDevice(optimizer.params(), o.clipNorm());
+                            }
                         }
                         optimizer.step();
                         step++;

@@ -2,7 +2,10 @@ package dev.kora4j.tensor;
 
 import static dev.kora4j.Asserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.backend.cuda.CudaSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,5 +42,20 @@ class CudaTensorTest {
         }
         assertInstanceOf(DeviceStorage.class, onCuda.grad().storage());
         assertSameBits("gradient", onCpu.grad(), onCuda.grad());
+    }
+
+    /** A step's device memory goes back when the step ends; a tensor of it used afterwards is refused, not read from a reused block. */
+    @Test
+    void aCudaTensorOfAStepIsGoneWhenTheStepEnds() {
+        var cuda = dev.kora4j.backend.cuda.CudaBackend.get();
+        long before = cuda.memoryInUse();
+        Tensor made;
+        try (var step = new BufferPool().step()) {
+            made = Tensor.zeros(DType.F32, Device.CUDA, 100_000);
+            assertTrue(cuda.memoryInUse() >= before + 400_000, "the tensor's block is in use during the step");
+        }
+        assertEquals(before, cuda.memoryInUse(), "and back with the allocator after it");
+        IllegalStateException e = assertThrows(IllegalStateException.class, made::toFloatArray);
+        assertEquals("cuda: a tensor made in a buffer-pool step was used after the step ended", e.getMessage());
     }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TensorTest {
@@ -36,6 +38,19 @@ class TensorTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new Tensor(new FloatStorage(new float[3]), new int[] {3}, new int[] {1}, 0, Device.CUDA));
         assertEquals("a tensor on cuda cannot have storage on the heap", e.getMessage());
+    }
+
+    @Test
+    void releasesRunWhenTheirStepEndsInOrderAndNeverOutsideOne() {
+        List<String> ran = new ArrayList<>();
+        assertFalse(BufferPool.releaseAtStepEnd(() -> ran.add("outside")));
+        try (var step = new BufferPool().step()) {
+            assertTrue(BufferPool.releaseAtStepEnd(() -> ran.add("first")));
+            assertTrue(BufferPool.releaseAtStepEnd(() -> ran.add("second")));
+            assertFalse(BufferPool.outside(() -> BufferPool.releaseAtStepEnd(() -> ran.add("suspended"))));
+            assertEquals(List.of(), ran, "nothing runs before the step ends");
+        }
+        assertEquals(List.of("first", "second"), ran);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.backend.cuda.CudaSupport;
 import dev.kora4j.data.DataSpec;
 import dev.kora4j.data.Protocol;
@@ -120,6 +121,28 @@ class CudaTrainingTest {
             double want = cpu.epochs().getLast().trainLoss();
             assertEquals(want, resumed.epochs().getLast().trainLoss(), 1e-4 * want, folder + ": train loss");
             assertEquals(cpu.evaluation().accuracy(), resumed.evaluation().accuracy(), 1e-3, folder + ": accuracy");
+        }
+    }
+
+    /** From step 2 on a step gives back all the device memory it took: the allocator's counters do not move over 50 steps. */
+    @Test
+    void deviceMemoryStaysFlatFromStepTwo() throws Exception {
+        data = DataSpec.parse("idx:" + TinyTask.data(tmp.resolve("long"), 416, 16)); // 52 steps of 8
+        TrainOptions longer = new TrainOptions(1, 8, 3e-3, 0.01, 2, 0, 1.0, 0, 5, 0, 0, true);
+        List<long[]> counters = new ArrayList<>();
+        Trainer.Listener watch = new Trainer.Listener() {
+            @Override
+            public void stepped(long step, double loss) {
+                CudaBackend cuda = CudaBackend.get();
+                counters.add(new long[] {cuda.memoryInUse(), cuda.memoryCached()});
+            }
+        };
+        Path adapter = TinyTask.adapter(tmp, "kora-long", TinyTask.KORA);
+        SourceRun.run(new SourceRun.Request(model, weights, adapter, data, Protocol.CORRECTED, longer, tmp.resolve("long-run"), false,
+                Device.CUDA), quiet, watch);
+        assertEquals(52, counters.size());
+        for (int step = 2; step < 52; step++) {
+            assertArrayEquals(counters.get(1), counters.get(step), "bytes in use and cached after step " + (step + 1) + " against step 2");
         }
     }
 }

@@ -69,6 +69,16 @@ public final class CudaBackend implements Backend {
         return context.standIn();
     }
 
+    /** Bytes of device memory the allocator has handed out and not had back. */
+    public long memoryInUse() {
+        return context.allocator.bytesInUse();
+    }
+
+    /** Bytes of device memory the allocator keeps for reuse. */
+    public long memoryCached() {
+        return context.allocator.bytesCached();
+    }
+
     /** A timer of GPU work by CUDA events on this backend's stream. */
     public CudaTimer timer() {
         return new CudaTimer(context);

@@ -4,18 +4,21 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
+import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.DeviceStorage;
 import dev.kora4j.tensor.Storage;
 import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 
 /**
- * F32 elements in GPU memory, from the caching allocator; the block goes back to the allocator
- * when the storage becomes unreachable. Copies run on the context's stream, so they are ordered
- * with the kernels around them.
+ * F32 elements in GPU memory, from the caching allocator. The block goes back to the allocator when
+ * the buffer-pool step it was made in ends ({@link BufferPool#releaseAtStepEnd}), or, made outside
+ * a step, when the storage becomes unreachable. Copies run on the context's stream, so they are
+ * ordered with the kernels around them.
  */
 final class CudaStorage implements DeviceStorage {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -23,15 +26,37 @@ final class CudaStorage implements DeviceStorage {
     private final CudaContext context;
     private final CUdeviceptr pointer;
     private final int size;
+    private final Release release;
+
+    /** Gives the block back once, whichever of the step's end and the cleaner comes first. */
+    private static final class Release implements Runnable {
+        private final CudaAllocator allocator;
+        private final CUdeviceptr pointer;
+        private final long bytes;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        Release(CudaAllocator allocator, CUdeviceptr pointer, long bytes) {
+            this.allocator = allocator;
+            this.pointer = pointer;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void run() {
+            if (done.compareAndSet(false, true)) {
+                allocator.release(pointer, bytes);
+            }
+        }
+    }
 
     CudaStorage(CudaContext context, int size, boolean zero) {
         this.context = context;
         this.size = size;
         long bytes = Math.max(1, (long) size) * Float.BYTES;
         this.pointer = context.allocator.allocate(bytes);
-        CUdeviceptr p = pointer;
-        CudaAllocator allocator = context.allocator;
-        CLEANER.register(this, () -> allocator.release(p, bytes)); // captures no reference to this
+        this.release = new Release(context.allocator, pointer, bytes); // holds no reference to this
+        CLEANER.register(this, release);
+        BufferPool.releaseAtStepEnd(release);
         if (zero && size > 0) {
             context.makeCurrent();
             cuMemsetD32Async(pointer, 0, size, context.stream());
@@ -40,12 +65,20 @@ final class CudaStorage implements DeviceStorage {
 
     /** The device address of element {@code index}. */
     CUdeviceptr at(int index) {
+        requireLive();
         return pointer.withByteOffset((long) index * Float.BYTES);
     }
 
     /** The same address as a number (for tables of tensors that a kernel reads). */
     long address(int index) {
+        requireLive();
         return ((DeviceAddress) pointer).address() + (long) index * Float.BYTES;
+    }
+
+    private void requireLive() {
+        if (release.done.get()) { // its block may already hold another tensor's elements
+            throw new IllegalStateException("cuda: a tensor made in a buffer-pool step was used after the step ended");
+        }
     }
 
     @Override
@@ -83,6 +116,7 @@ final class CudaStorage implements DeviceStorage {
 
     @Override
     public void write(float[] values) {
+        requireLive();
         if (values.length > size) {
             throw new IllegalArgumentException("cuda: writing " + values.length + " floats into a storage of " + size);
         }
@@ -95,6 +129,7 @@ final class CudaStorage implements DeviceStorage {
 
     @Override
     public float[] read() {
+        requireLive();
         float[] out = new float[size];
         if (size > 0) {
             context.makeCurrent();
