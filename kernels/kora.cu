@@ -7,17 +7,19 @@
 // Nothing N×3D exists: per token only vectors of width 3r, dc and D are read or written.
 // Sums over tokens are split into fixed chunks of tokens; each block writes its chunk's partial
 // sums and sum_partials (reduce.cu) adds the chunks in order, so results repeat bit for bit.
+// The gate g is read from device memory (a parameter trained there), never passed by the host.
 #include "common.cuh"
 
 #define KORA_MAX_DC 32
 
 // One block per token. v's rows may be strided (vrow), its columns are contiguous.
 extern "C" __global__ void kora_forward(const float *u, const float *m, const float *b1, const float *w2,
-                                        const float *b2, float gate, float *pre, float *v, int vrow,
+                                        const float *b2, const float *gate_at, float *pre, float *v, int vrow,
                                         int n, int r3, int dc, int d) {
     DYNAMIC_SHARED(sh);  // h_t [dc]
     int t = blockIdx.x;
     if (t >= n) return;
+    float gate = *gate_at;
     const float *ut = u + (long) t * r3;
     for (int i = threadIdx.x; i < dc; i += blockDim.x) {
         float acc = b1[i];
@@ -40,10 +42,11 @@ extern "C" __global__ void kora_forward(const float *u, const float *m, const fl
 // (row-major [dc, 3r]), db1 and dg, the warps' sums added in warp order.
 // Shared memory: warps · (dc·3r + 2·dc + 1) floats.
 extern "C" __global__ void kora_backward_tokens(const float *u, const float *pre, const float *m, const float *w2,
-                                                const float *b2, float gate, const float *dv, int dvrow,
+                                                const float *b2, const float *gate_at, const float *dv, int dvrow,
                                                 float *du, float *h, float *partials,
                                                 int n, int r3, int dc, int d, int chunk) {
     DYNAMIC_SHARED(smem);
+    float gate = *gate_at;
     int warps = blockDim.x >> 5, w = threadIdx.x >> 5, lane = threadIdx.x & 31;
     int width = dc * r3 + dc + 1, stride = width + dc;
     float *part = smem + w * stride;  // this warp's G, db1, dg
@@ -100,10 +103,11 @@ extern "C" __global__ void kora_backward_tokens(const float *u, const float *pre
 
 // Grid (ceil(D / blockDim), chunks): thread o sums its chunk's tokens in order into
 // partials [chunks, D·dc + D]: dW2 (row-major [D, dc]) then db2.
-extern "C" __global__ void kora_backward_weights(const float *dv, int dvrow, const float *h, float gate,
+extern "C" __global__ void kora_backward_weights(const float *dv, int dvrow, const float *h, const float *gate_at,
                                                  float *partials, int n, int dc, int d, int chunk) {
     int o = blockIdx.x * blockDim.x + threadIdx.x;
     if (o >= d) return;
+    float gate = *gate_at;
     float acc[KORA_MAX_DC], db2 = 0.f;
 #pragma unroll
     for (int i = 0; i < KORA_MAX_DC; i++) acc[i] = 0.f;

@@ -340,7 +340,7 @@ static void kora(int n, int d, int r3, int dc) {
     auto y = rnd((size_t) n * vrow, -1, 1), gy = rnd((size_t) n * vrow, -1, 1), y0 = y;
     auto pre = nan_filled((size_t) n * dc);
     emu_launch({(unsigned) n}, 128, dc * 4, [&] {
-        kora_forward(u.data(), m.data(), b1.data(), w2.data(), b2.data(), gate, pre.data(), y.data() + 2 * d, vrow, n, r3, dc, d);
+        kora_forward(u.data(), m.data(), b1.data(), w2.data(), b2.data(), &gate, pre.data(), y.data() + 2 * d, vrow, n, r3, dc, d);
     });
     std::vector<double> wpre((size_t) n * dc), wy(y0.begin(), y0.end());
     for (int t = 0; t < n; t++) {
@@ -370,11 +370,11 @@ static void kora(int n, int d, int r3, int dc) {
         int warps = 8;
         while (warps > 1 && warps * (dc * r3 + 2 * dc + 1) * 4 > 48 * 1024) warps /= 2;
         emu_launch({(unsigned) chunks}, 32 * warps, warps * (dc * r3 + 2 * dc + 1) * 4, [&] {
-            kora_backward_tokens(u.data(), pre.data(), m.data(), w2.data(), b2.data(), gate, gy.data() + 2 * d, vrow,
+            kora_backward_tokens(u.data(), pre.data(), m.data(), w2.data(), b2.data(), &gate, gy.data() + 2 * d, vrow,
                                  du.data(), h.data(), tp.data(), n, r3, dc, d, chunk);
         });
         emu_launch({(unsigned) ((d + 127) / 128), (unsigned) chunks}, 128, 0, [&] {
-            kora_backward_weights(gy.data() + 2 * d, vrow, h.data(), gate, wp.data(), n, dc, d, chunk);
+            kora_backward_weights(gy.data() + 2 * d, vrow, h.data(), &gate, wp.data(), n, dc, d, chunk);
         });
         emu_launch({(unsigned) ((tokenWidth + 255) / 256)}, 256, 0, [&] { sum_partials(tp.data(), tok.data(), chunks, tokenWidth); });
         emu_launch({(unsigned) ((weightWidth + 255) / 256)}, 256, 0, [&] { sum_partials(wp.data(), wts.data(), chunks, weightWidth); });

@@ -74,17 +74,18 @@ public interface Backend {
     /**
      * KoRA's per-token forward (kora-math.md §4), given u = x·Âᵀ [N, 3r] and M = W1·B̂ [d, 3r]:
      * pre = u·Mᵀ + b1 [N, d] (written, saved for backward) and, in place, v ← v + g·(GELU(pre)·W2ᵀ + b2)
-     * for v [N, D] (a view whose rows may be strided; its columns are contiguous).
+     * for v [N, D] (a view whose rows may be strided; its columns are contiguous). The gate g is a
+     * one-element tensor on this backend's device, read there (a GPU does not send it to the host).
      */
-    void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v);
+    void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gate, Tensor pre, Tensor v);
 
     /**
      * KoRA's per-token backward from dv' [N, D] (rows may be strided): writes du = dpre·M [N, 3r] and
-     * the sums over tokens G = dpreᵀ·u [d, 3r], db1 [d], dW2 [D, d], db2 [D]; returns dg. Here
-     * dpre = g·(dv'·W2) ⊙ GELU'(pre) and dg = Σ ⟨dv', GELU(pre)·W2ᵀ + b2⟩.
+     * the sums over tokens G = dpreᵀ·u [d, 3r], db1 [d], dW2 [D, d], db2 [D] and dg [1], all on this
+     * backend's device. Here dpre = g·(dv'·W2) ⊙ GELU'(pre) and dg = Σ ⟨dv', GELU(pre)·W2ᵀ + b2⟩.
      */
-    double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
-                              Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2);
+    void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
+                            Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate);
 
     /**
      * Multi-head self-attention over qkv [B, N, 3D] laid out as timm's qkv Linear writes it (q, k, v

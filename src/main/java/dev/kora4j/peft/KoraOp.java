@@ -65,7 +65,7 @@ public final class KoraOp {
         if (!out.isContiguous()) {
             throw new IllegalArgumentException("kora: the qkv output must be contiguous");
         }
-        double gate = w.gate().item();
+        Tensor gate = w.gate().detach(); // read by the kernels where it lives (no trip to the host on a GPU)
         backend.koraTokensForward(u, m, w.b1().detach(), w.w2().detach(), w.b2().detach(), gate, pre, v);
 
         Tensor[] inputs = {x, y, w.aq(), w.ak(), w.av(), w.bq(), w.bk(), w.bv(), w.w1(), w.b1(), w.w2(), w.b2(), w.gate()};
@@ -78,7 +78,8 @@ public final class KoraOp {
             Tensor dv = Views.narrow(Views.reshape(gOut, n, 3 * d), 1, 2 * d, d);
             Tensor du = Copies.empty(gOut, n, 3 * r);
             Tensor g = Copies.empty(gOut, dc, 3 * r), db1 = Copies.empty(gOut, dc), dw2 = Copies.empty(gOut, d, dc), db2 = Copies.empty(gOut, d);
-            double dgate = be.koraTokensBackward(us, pres, ms, w2s, b2s, gate, dv, du, g, db1, dw2, db2);
+            Tensor dgate = Copies.empty(gOut, 1);
+            be.koraTokensBackward(us, pres, ms, w2s, b2s, gate, dv, du, g, db1, dw2, db2, dgate);
             Tensor[] grads = new Tensor[13];
             grads[0] = node.needsGrad(0) ? Views.reshape(mm(be, du, aHats), xShape) : null; // dx = du·Â
             grads[1] = gOut;                                                                    // dv passes through
@@ -99,7 +100,7 @@ public final class KoraOp {
             grads[9] = db1;
             grads[10] = dw2;
             grads[11] = db2;
-            grads[12] = Tensor.full(dgate, gOut.dtype(), gOut.device(), 1);
+            grads[12] = dgate;
             return grads;
         });
     }

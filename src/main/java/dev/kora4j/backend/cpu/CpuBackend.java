@@ -192,21 +192,22 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v) {
+    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gate, Tensor pre, Tensor v) {
         if (isF64(u) || v.stride(1) != 1) {
             f64.koraTokensForward(u, m, b1, w2, b2, gate, pre, v);
         } else {
-            KoraKernels.forward(u, m, b1, w2, b2, (float) gate, pre, v);
+            KoraKernels.forward(u, m, b1, w2, b2, (float) gate.item(), pre, v);
         }
     }
 
     @Override
-    public double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
-                                     Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2) {
+    public void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
+                                   Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
         if (isF64(u) || dv.stride(1) != 1) {
-            return f64.koraTokensBackward(u, pre, m, w2, b2, gate, dv, du, g, db1, dw2, db2);
+            f64.koraTokensBackward(u, pre, m, w2, b2, gate, dv, du, g, db1, dw2, db2, dgate);
+        } else {
+            dgate.set(KoraKernels.backward(u, pre, m, w2, b2, (float) gate.item(), dv, du, g, db1, dw2, db2), 0);
         }
-        return KoraKernels.backward(u, pre, m, w2, b2, (float) gate, dv, du, g, db1, dw2, db2);
     }
 
     @Override

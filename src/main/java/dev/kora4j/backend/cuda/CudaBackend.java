@@ -357,14 +357,14 @@ public final class CudaBackend implements Backend {
     // ---- fused passes ---------------------------------------------------------------------------
 
     @Override
-    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v) {
-        fused.koraForward(u, m, b1, w2, b2, (float) gate, pre, v);
+    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gate, Tensor pre, Tensor v) {
+        fused.koraForward(u, m, b1, w2, b2, gate, pre, v);
     }
 
     @Override
-    public double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
-                                     Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2) {
-        return fused.koraBackward(this, u, pre, m, w2, b2, (float) gate, dv, du, g, db1, dw2, db2);
+    public void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
+                                   Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
+        fused.koraBackward(this, u, pre, m, w2, b2, gate, dv, du, g, db1, dw2, db2, dgate);
     }
 
     @Override

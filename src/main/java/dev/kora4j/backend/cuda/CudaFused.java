@@ -6,7 +6,6 @@ import static dev.kora4j.backend.cuda.CudaTensors.dense;
 import static dev.kora4j.backend.cuda.CudaTensors.ptr;
 import static dev.kora4j.backend.cuda.CudaTensors.requireContiguous;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.cpu.AdamWKernel;
@@ -32,7 +31,7 @@ final class CudaFused {
 
     // ---- KoRA -----------------------------------------------------------------------------------
 
-    void koraForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, float gate, Tensor pre, Tensor v) {
+    void koraForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gate, Tensor pre, Tensor v) {
         String op = "kora";
         int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
         checkKora(op, dc, v);
@@ -43,13 +42,14 @@ final class CudaFused {
         try (var ud = dense(context, op, u); var md = dense(context, op, m); var b1d = dense(context, op, b1);
              var w2d = dense(context, op, w2); var b2d = dense(context, op, b2)) {
             context.launch("kora_forward", new int[] {n, 1, 1}, new int[] {128, 1, 1}, dc * Float.BYTES,
-                    ud.pointer(), md.pointer(), b1d.pointer(), w2d.pointer(), b2d.pointer(), gate,
+                    ud.pointer(), md.pointer(), b1d.pointer(), w2d.pointer(), b2d.pointer(), ptr(op, gate),
                     ptr(op, pre), ptr(op, v), v.stride(0), n, r3, dc, d);
         }
     }
 
-    double koraBackward(CudaBackend backend, Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, float gate, Tensor dv,
-                        Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2) {
+    /** Writes dg into dgate on the device: nothing comes back to the host. */
+    void koraBackward(CudaBackend backend, Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
+                      Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
         String op = "kora_backward";
         int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
         checkKora(op, dc, dv);
@@ -70,10 +70,10 @@ final class CudaFused {
              var weightSums = DeviceBuffer.floats(context, weightWidth)) {
             if (n > 0) {
                 context.launch("kora_backward_tokens", new int[] {chunks, 1, 1}, new int[] {threads, 1, 1}, shared,
-                        ud.pointer(), pd.pointer(), md.pointer(), w2d.pointer(), b2d.pointer(), gate, ptr(op, dv), dv.stride(0),
+                        ud.pointer(), pd.pointer(), md.pointer(), w2d.pointer(), b2d.pointer(), ptr(op, gate), ptr(op, dv), dv.stride(0),
                         ptr(op, du), h.pointer(), tokenParts.pointer(), n, r3, dc, d, KORA_CHUNK);
                 context.launch("kora_backward_weights", new int[] {(d + 127) / 128, chunks, 1}, new int[] {128, 1, 1}, 0,
-                        ptr(op, dv), dv.stride(0), h.pointer(), gate, weightParts.pointer(), n, dc, d, KORA_CHUNK);
+                        ptr(op, dv), dv.stride(0), h.pointer(), ptr(op, gate), weightParts.pointer(), n, dc, d, KORA_CHUNK);
             }
             // With no tokens the partial sums are never written: add zero chunks instead.
             int added = n > 0 ? chunks : 0;
@@ -83,11 +83,7 @@ final class CudaFused {
             copy(tokenSums.at((long) dc * r3), ptr(op, db1), dc);
             copy(weightSums.at(0), ptr(op, dw2), (long) d * dc);
             copy(weightSums.at((long) d * dc), ptr(op, db2), d);
-            float[] dg = new float[1];
-            context.makeCurrent();
-            cuMemcpyDtoHAsync(Pointer.to(dg), tokenSums.at((long) dc * r3 + dc), Float.BYTES, context.stream());
-            context.sync();
-            return dg[0];
+            copy(tokenSums.at((long) dc * r3 + dc), ptr(op, dgate), 1);
         }
     }
 

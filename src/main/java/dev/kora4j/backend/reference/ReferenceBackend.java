@@ -315,8 +315,9 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, double gate, Tensor pre, Tensor v) {
+    public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gateTensor, Tensor pre, Tensor v) {
         int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
+        double gate = gateTensor.get(0);
         double[] h = new double[dc];
         for (int t = 0; t < n; t++) {
             for (int i = 0; i < dc; i++) {
@@ -338,9 +339,10 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public double koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, double gate, Tensor dv,
-                                     Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2) {
+    public void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gateTensor, Tensor dv,
+                                   Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
         int n = u.size(0), r3 = u.size(1), dc = m.size(0), d = w2.size(0);
+        double gate = gateTensor.get(0);
         double[][] gAcc = new double[dc][r3];
         double[][] dw2Acc = new double[d][dc];
         double[] db1Acc = new double[dc], db2Acc = new double[d];
@@ -385,7 +387,7 @@ public final class ReferenceBackend implements Backend {
                 dw2.set(dw2Acc[o][i], o, i);
             }
         }
-        return dg;
+        dgate.set(dg, 0);
     }
 
     @Override

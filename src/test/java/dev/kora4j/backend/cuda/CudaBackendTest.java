@@ -227,24 +227,27 @@ class CudaBackendTest {
     @ParameterizedTest(name = "N={0} D={1} 3r={2} dc={3}")
     @CsvSource({"300,64,24,4", "1,8,3,1", "97,40,6,7", "1000,96,48,32"})
     void koraTokens(int n, int d, int r3, int dc) {
-        double gate = 0.7;
+        Tensor[] gate = random(0.7, 0.7, 1), dgate = {refOut(1)};
         Tensor[] u = random(-1, 1, n, r3), m = random(-1, 1, dc, r3), b1 = random(-1, 1, dc), w2 = random(-1, 1, d, dc),
                 b2 = random(-1, 1, d), y = random(-1, 1, n, 3 * d), gy = random(-1, 1, n, 3 * d);
         Tensor vr = y[0].narrow(1, 2 * d, d), vc = y[1].narrow(1, 2 * d, d);
         Tensor prer = refOut(n, dc), prec = CudaSupport.poisoned(n, dc);
-        ref.koraTokensForward(u[0], m[0], b1[0], w2[0], b2[0], gate, prer, vr);
-        cuda.koraTokensForward(u[1], m[1], b1[1], w2[1], b2[1], gate, prec, vc);
+        ref.koraTokensForward(u[0], m[0], b1[0], w2[0], b2[0], gate[0], prer, vr);
+        cuda.koraTokensForward(u[1], m[1], b1[1], w2[1], b2[1], gate[1], prec, vc);
         assertCloseScaled("pre", prer, prec, 1e-5);
         assertCloseScaled("v'", y[0], y[1], 1e-5);
 
         Tensor dvr = gy[0].narrow(1, 2 * d, d), dvc = gy[1].narrow(1, 2 * d, d);
         Tensor[] refOuts = {refOut(n, r3), refOut(dc, r3), refOut(dc), refOut(d, dc), refOut(d)};
-        double dgr = ref.koraTokensBackward(u[0], prer, m[0], w2[0], b2[0], gate, dvr, refOuts[0], refOuts[1], refOuts[2], refOuts[3], refOuts[4]);
+        ref.koraTokensBackward(u[0], prer, m[0], w2[0], b2[0], gate[0], dvr, refOuts[0], refOuts[1], refOuts[2], refOuts[3], refOuts[4], dgate[0]);
+        double dgr = dgate[0].item();
         Tensor[][] runs = new Tensor[2][];
         double[] dgc = new double[2];
         for (int run = 0; run < 2; run++) {
             Tensor[] o = {CudaSupport.poisoned(n, r3), CudaSupport.poisoned(dc, r3), CudaSupport.poisoned(dc), CudaSupport.poisoned(d, dc), CudaSupport.poisoned(d)};
-            dgc[run] = cuda.koraTokensBackward(u[1], prec, m[1], w2[1], b2[1], gate, dvc, o[0], o[1], o[2], o[3], o[4]);
+            Tensor dg = CudaSupport.poisoned(1);
+            cuda.koraTokensBackward(u[1], prec, m[1], w2[1], b2[1], gate[1], dvc, o[0], o[1], o[2], o[3], o[4], dg);
+            dgc[run] = dg.item();
             runs[run] = o;
         }
         String[] names = {"du", "G", "db1", "dW2", "db2"};
