@@ -1,7 +1,6 @@
 package dev.kora4j.io;
 
 import dev.kora4j.tensor.DType;
-import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,12 +31,12 @@ public final class Safetensors {
         SafetensorsWriter.write(file, tensors, metadata);
     }
 
-    /** Every tensor of a file, in its order, converted to {@code dtype} and placed on {@code device}. */
-    public static Map<String, Tensor> readAll(Path file, DType dtype, Device device) {
+    /** Every tensor of a file, in its order, converted to {@code dtype}, on the heap. */
+    public static Map<String, Tensor> readAll(Path file, DType dtype) {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         try (SafetensorsFile f = open(file)) {
             for (String name : f.names()) {
-                tensors.put(name, f.tensor(name).to(dtype).to(device));
+                tensors.put(name, f.tensor(name).to(dtype));
             }
         }
         return tensors;

@@ -3,6 +3,7 @@ package dev.kora4j.nn;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
+import dev.kora4j.tensor.DeviceStorage;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 
@@ -38,8 +39,12 @@ public final class Init {
 
     /** Overwrites a parameter's values in place (not recorded by autograd). */
     public static void copyInto(Tensor src, Tensor dst) {
-        if (!dst.device().onHeap()) { // one transfer and one copy on the device
-            Backends.of(dst.device()).copy(src.to(dst.device()).detach().reshape(dst.shape()), dst);
+        if (!dst.device().onHeap()) {
+            if (dst.isContiguous() && dst.offset() == 0 && dst.storage() instanceof DeviceStorage ds && ds.size() == dst.numel()) {
+                ds.write(src.toFloatArray()); // one transfer, straight into place
+            } else { // one transfer and one copy on the device
+                Backends.of(dst.device()).copy(src.to(dst.device()).detach().reshape(dst.shape()), dst);
+            }
             return;
         }
         double[] values = src.toDoubleArray();

@@ -40,11 +40,11 @@ public final class Parity {
     public static Map<String, Tensor> run(Inputs in, Device device) {
         ViTConfig config = ViTConfigs.read(in.config());
         VisionTransformer vit = new VisionTransformer(config, new Rng(0), DType.F32, device);
-        VitWeights.load(vit, Safetensors.readAll(in.weights(), DType.F32, device), in.weights().toString());
+        VitWeights.load(vit, Safetensors.readAll(in.weights(), DType.F32), in.weights().toString());
         PeftModel model;
         if (in.adapter() != null) {
             model = PeftModel.inject(vit, AdapterConfig.read(in.adapterConfig()), new Rng(0), in.adapterConfig().toString());
-            model.loadAdapter(Safetensors.readAll(in.adapter(), DType.F32, device), in.adapter().toString());
+            model.loadAdapter(Safetensors.readAll(in.adapter(), DType.F32), in.adapter().toString());
         } else {
             model = PeftModel.fullFineTuning(vit);
         }

@@ -39,7 +39,7 @@ public final class Runs {
         VisionTransformer vit = new VisionTransformer(config, rng.fork(), DType.F32, device);
         if (!s.weights().isEmpty()) {
             Path weights = Path.of(s.weights());
-            VitWeights.load(vit, Safetensors.readAll(weights, DType.F32, device), weights.toString());
+            VitWeights.load(vit, Safetensors.readAll(weights, DType.F32), weights.toString());
         }
         AdapterConfig adapter = AdapterConfig.parse(JsonFile.parse(adapterSource, s.adapterConfigJson()));
         return PeftModel.of(vit, adapter, rng.fork(), adapterSource);
