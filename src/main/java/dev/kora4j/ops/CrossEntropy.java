@@ -2,6 +2,7 @@ package dev.kora4j.ops;
 
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 
@@ -37,7 +38,13 @@ public final class CrossEntropy {
         // d loss / d logits = (softmax − target) / N, times the incoming scalar gradient
         return Tape.record("cross_entropy", loss, new Tensor[] {logits}, new Tensor[] {probs}, (g, node) -> {
             Tensor dlogits = Copies.empty(g, node.saved(0).shape());
-            Backends.of(g.device()).crossEntropyBackward(node.saved(0), labelsCopy, smoothing, g.item() / rows, dlogits);
+            var be = Backends.of(g.device());
+            if (g.device().onHeap()) {
+                be.crossEntropyBackward(node.saved(0), labelsCopy, smoothing, g.item() / rows, dlogits);
+            } else { // g stays on the device: a pass of its own over the logits instead of a wait for the host
+                be.crossEntropyBackward(node.saved(0), labelsCopy, smoothing, 1.0 / rows, dlogits);
+                be.zip(BinaryOp.MUL, dlogits, g.reshape(1, 1).expand(dlogits.shape()), dlogits);
+            }
             return new Tensor[] {dlogits};
         });
     }

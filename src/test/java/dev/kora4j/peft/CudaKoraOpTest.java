@@ -1,6 +1,8 @@
 package dev.kora4j.peft;
 
 import static dev.kora4j.Asserts.assertCloseScaled;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.backend.cuda.CudaSupport;
 import dev.kora4j.tensor.Device;
@@ -47,5 +49,17 @@ class CudaKoraOpTest {
         for (int i = 0; i < a.length; i++) {
             assertCloseScaled("gradient of input " + i, b[i].grad(), a[i].grad(), 1e-4);
         }
+    }
+
+    /** The fused op's forward and backward never wait for a copy to the host (the gate is read, dg written, on the device). */
+    @org.junit.jupiter.api.Test
+    void theFusedOpCopiesNothingToTheHost() {
+        Tensor[] a = inputs(65, 64, 8, 4, 0.7, Device.CUDA);
+        Tensor cotangent = Tensor.uniform(new Rng(8), -1, 1, 2, 65, 3 * 64).to(Device.CUDA);
+        var cuda = dev.kora4j.backend.cuda.CudaBackend.get();
+        long before = cuda.hostCopies();
+        KoraOp.fused(a[0], a[1].mul(1.0), weights(a), 0.5).backward(cotangent);
+        assertEquals(before, cuda.hostCopies(), "copies to the host during the fused op's forward and backward");
+        assertTrue(a[12].grad() != null && a[12].grad().device() == Device.CUDA, "the gate's gradient is on the device");
     }
 }

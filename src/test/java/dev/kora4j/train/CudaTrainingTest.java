@@ -136,9 +136,12 @@ class CudaTrainingTest {
         }
     }
 
-    /** From step 2 on a step gives back all the device memory it took: the allocator's counters do not move over 50 steps. */
+    /**
+     * From step 2 on a step gives back all the device memory it took (the allocator's counters do not
+     * move over 50 steps) and copies one value to the host, its loss.
+     */
     @Test
-    void deviceMemoryStaysFlatFromStepTwo() throws Exception {
+    void aStepKeepsDeviceMemoryFlatAndCopiesOnlyItsLossToTheHost() throws Exception {
         data = DataSpec.parse("idx:" + TinyTask.data(tmp.resolve("long"), 416, 16)); // 52 steps of 8
         TrainOptions longer = new TrainOptions(1, 8, 3e-3, 0.01, 2, 0, 1.0, 0, 5, 0, 0, true);
         List<long[]> counters = new ArrayList<>();
@@ -149,7 +152,7 @@ class CudaTrainingTest {
                     collect();
                 }
                 CudaBackend cuda = CudaBackend.get();
-                counters.add(new long[] {cuda.memoryInUse(), cuda.memoryCached()});
+                counters.add(new long[] {cuda.memoryInUse(), cuda.memoryCached(), cuda.hostCopies()});
             }
         };
         Path adapter = TinyTask.adapter(tmp, "kora-long", TinyTask.KORA);
@@ -157,7 +160,10 @@ class CudaTrainingTest {
                 Device.CUDA), quiet, watch);
         assertEquals(52, counters.size());
         for (int step = 2; step < 52; step++) {
-            assertArrayEquals(counters.get(1), counters.get(step), "bytes in use and cached after step " + (step + 1) + " against step 2");
+            long[] now = counters.get(step), second = counters.get(1);
+            assertArrayEquals(new long[] {second[0], second[1]}, new long[] {now[0], now[1]},
+                    "bytes in use and cached after step " + (step + 1) + " against step 2");
+            assertEquals(1, now[2] - counters.get(step - 1)[2], "copies to the host in step " + (step + 1));
         }
     }
 }

@@ -7,7 +7,6 @@ import static dev.kora4j.backend.cuda.CudaTensors.layout;
 import static dev.kora4j.backend.cuda.CudaTensors.ptr;
 import static dev.kora4j.backend.cuda.CudaTensors.requireContiguous;
 import static dev.kora4j.backend.cuda.CudaTensors.rowThreads;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.Backend;
@@ -67,6 +66,11 @@ public final class CudaBackend implements Backend {
     /** Whether kernels run on the CPU stand-in (KORA_CUDA_EMULATOR=1) rather than a GPU: timings then mean nothing. */
     public boolean standIn() {
         return context.standIn();
+    }
+
+    /** Copies from the device to the host so far (each one waits for the GPU): for tests of what stays on the device. */
+    public long hostCopies() {
+        return context.hostCopies();
     }
 
     /** Bytes of device memory the allocator has handed out and not had back. */
@@ -188,9 +192,7 @@ public final class CudaBackend implements Backend {
             context.launch("max_rows", new int[] {rows, 1, 1}, new int[] {rowThreads(cols), 1, 1}, 0,
                     rowsOf.pointer(), ptr("max", out), indices.pointer(), rows, cols);
             int[] host = new int[rows];
-            context.makeCurrent();
-            cuMemcpyDtoHAsync(Pointer.to(host), indices.pointer(), (long) rows * Integer.BYTES, context.stream());
-            context.sync();
+            context.copyToHost(Pointer.to(host), indices.pointer(), (long) rows * Integer.BYTES);
             System.arraycopy(host, 0, argmax, 0, rows);
         }
     }

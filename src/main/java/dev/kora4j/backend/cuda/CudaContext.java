@@ -9,6 +9,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import static jcuda.driver.JCudaDriver.cuStreamCreate;
@@ -19,10 +20,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
@@ -194,6 +197,29 @@ public final class CudaContext {
 
     CUdevice device() {
         return device;
+    }
+
+    private final AtomicLong hostCopies = new AtomicLong();
+    private final boolean traceHostCopies = Boolean.getBoolean("kora.cuda.traceHostCopies");
+
+    /**
+     * Copies {@code bytes} from the device to the host and waits for them: the one way results come
+     * back, counted ({@link #hostCopies}), since each stalls the host until the stream has caught up.
+     * {@code -Dkora.cuda.traceHostCopies=true} prints where each one comes from.
+     */
+    void copyToHost(Pointer host, CUdeviceptr device, long bytes) {
+        makeCurrent();
+        hostCopies.incrementAndGet();
+        if (traceHostCopies) {
+            new Throwable("cuda: a copy of " + bytes + " bytes to the host").printStackTrace();
+        }
+        cuMemcpyDtoHAsync(host, device, bytes, stream);
+        sync();
+    }
+
+    /** Device-to-host copies so far. */
+    long hostCopies() {
+        return hostCopies.get();
     }
 
     /** Waits for everything queued on the stream; errors of earlier launches surface here. */

@@ -1,6 +1,5 @@
 package dev.kora4j.backend.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
@@ -100,9 +99,7 @@ final class CudaStorage implements DeviceStorage {
     public double get(int index) {
         checkIndex(index);
         float[] one = new float[1];
-        context.makeCurrent();
-        cuMemcpyDtoHAsync(Pointer.to(one), at(index), Float.BYTES, context.stream());
-        context.sync();
+        context.copyToHost(Pointer.to(one), at(index), Float.BYTES);
         return one[0];
     }
 
@@ -132,9 +129,7 @@ final class CudaStorage implements DeviceStorage {
         requireLive();
         float[] out = new float[size];
         if (size > 0) {
-            context.makeCurrent();
-            cuMemcpyDtoHAsync(Pointer.to(out), pointer, (long) size * Float.BYTES, context.stream());
-            context.sync();
+            context.copyToHost(Pointer.to(out), pointer, (long) size * Float.BYTES);
         }
         return out;
     }
