@@ -81,6 +81,20 @@ extern "C" __global__ void map_backward(int op, float p, const float *x, Layout 
     }
 }
 
+// Dropout's mask (backend/DropoutMask.java, the same steps): element i is 0 when
+// u_i = (splitmix64(key + (i + 1)·φ) >> 11)·2⁻⁵³ < p, else keep_scale. Integer arithmetic, and u_i
+// compared in double, so every device draws the cpu's mask.
+extern "C" __global__ void dropout_mask(float *mask, long n, unsigned long long key, double p, float keep_scale) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x) {
+        unsigned long long z = key + (unsigned long long) (i + 1) * 0x9E3779B97F4A7C15ull;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        double u = (double) (z >> 11) * 0x1.0p-53;
+        mask[i] = u < p ? 0.f : keep_scale;
+    }
+}
+
 // out = a op b; out may alias a (in-place accumulation), since each element is read before it is written.
 extern "C" __global__ void zip(int op, const float *a, Layout la, const float *b, Layout lb, float *out, Layout lo, long n) {
     for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n; i += (long) gridDim.x * blockDim.x)

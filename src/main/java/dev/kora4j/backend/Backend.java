@@ -22,6 +22,9 @@ public interface Backend {
     /** out ← a op b; a and b are already expanded (stride 0 where broadcast) to out's shape. */
     void zip(BinaryOp op, Tensor a, Tensor b, Tensor out);
 
+    /** mask (contiguous) ← dropout's mask for {@code key} and drop probability p ({@link DropoutMask}). */
+    void dropoutMask(long key, double p, Tensor mask);
+
     /** out ← sum of x over {@code dims}; out has x's rank, with size 1 in the summed dims. */
     void sum(Tensor x, int[] dims, Tensor out);
 

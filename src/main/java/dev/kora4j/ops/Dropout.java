@@ -3,7 +3,6 @@ package dev.kora4j.ops;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.BinaryOp;
-import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 
@@ -19,14 +18,11 @@ public final class Dropout {
         if (!training || p == 0) {
             return x;
         }
-        // The mask is drawn on the heap (one transfer to an off-heap device, not one per element).
-        Tensor mask = x.device().onHeap() ? Copies.empty(x, x.shape()) : Tensor.zeros(x.dtype(), Device.CPU, x.shape());
-        double keepScale = 1 / (1 - p);
-        for (int i = 0; i < mask.numel(); i++) {
-            mask.storage().set(i, rng.nextDouble() < p ? 0 : keepScale);
-        }
-        mask = Copies.to(mask, x.device());
+        // One draw of the stream keys the whole mask, which each backend computes where x lives.
+        long key = rng.nextLong();
         var backend = Backends.of(x.device());
+        Tensor mask = Copies.empty(x, x.shape());
+        backend.dropoutMask(key, p, mask);
         Tensor out = Copies.empty(x, x.shape());
         backend.zip(BinaryOp.MUL, x.detach(), mask, out);
         // d out = g·mask

@@ -15,7 +15,8 @@ public final class Rng {
         s3 = splitmix(x + 0x9E3779B97F4A7C15L);
     }
 
-    private static long splitmix(long z) {
+    /** splitmix64's finaliser: a bijection of 64-bit words that mixes every bit into every other. */
+    public static long splitmix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);

@@ -2,6 +2,7 @@ package dev.kora4j.backend.cpu;
 
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.DropoutMask;
 import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.backend.reference.ReferenceBackend;
@@ -50,6 +51,11 @@ public final class CpuBackend implements Backend {
         } else {
             Elementwise.mapBackward(op, p, x, y, grad, dx);
         }
+    }
+
+    @Override
+    public void dropoutMask(long key, double p, Tensor mask) {
+        DropoutMask.fill(key, p, mask);
     }
 
     @Override

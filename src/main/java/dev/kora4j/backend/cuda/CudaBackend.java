@@ -129,6 +129,15 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void dropoutMask(long key, double p, Tensor mask) {
+        requireContiguous("dropout", mask, "mask");
+        long n = mask.numel();
+        if (n > 0) {
+            launch1d("dropout_mask", n, ptr("dropout", mask), n, key, p, (float) (1 / (1 - p)));
+        }
+    }
+
+    @Override
     public void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         long n = out.numel();
         if (n > 0) {

@@ -238,7 +238,7 @@ public final class CudaContext {
 
     /**
      * Launches {@code kernel} on the stream. Each argument is a Java value passed by value (Integer,
-     * Long, Float, a device pointer, or an int[] holding a struct of ints); the launch's own error is
+     * Long, Float, Double, a device pointer, or an int[] or long[] holding a struct); the launch's own error is
      * checked here, a fault inside the kernel at the next sync (or right away with kora.cuda.sync).
      */
     void launch(String kernel, int[] grid, int[] block, int sharedBytes, Object... args) {
@@ -249,6 +249,7 @@ public final class CudaContext {
                 case Integer v -> Pointer.to(new int[] {v});
                 case Long v -> Pointer.to(new long[] {v});
                 case Float v -> Pointer.to(new float[] {v});
+                case Double v -> Pointer.to(new double[] {v});
                 case int[] struct -> Pointer.to(struct);
                 case long[] struct -> Pointer.to(struct);
                 case Pointer p -> Pointer.to(p);

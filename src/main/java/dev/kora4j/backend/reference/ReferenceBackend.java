@@ -2,6 +2,7 @@ package dev.kora4j.backend.reference;
 
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.DropoutMask;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.tensor.Storage;
 import dev.kora4j.tensor.Tensor;
@@ -64,6 +65,11 @@ public final class ReferenceBackend implements Backend {
             double yv = ys == null ? Double.NaN : y.storage().get(ys[i]);
             dx.storage().set(ds[i], grad.storage().get(gs[i]) * op.derivative(xv, yv, p));
         }
+    }
+
+    @Override
+    public void dropoutMask(long key, double p, Tensor mask) {
+        DropoutMask.fill(key, p, mask);
     }
 
     @Override

@@ -276,6 +276,16 @@ class CudaBackendTest {
         assertSameBits("v", Tensor.of(v, n), vc);
     }
 
+    @ParameterizedTest
+    @CsvSource({"100003,0.1", "4097,0.5", "1,0.3"})
+    void dropoutMaskGivesTheCpuBits(int n, double p) {
+        long key = rng.nextLong();
+        Tensor onCpu = Tensor.zeros(n), onCuda = CudaSupport.poisoned(n);
+        dev.kora4j.backend.Backends.of(Device.CPU).dropoutMask(key, p, onCpu);
+        cuda.dropoutMask(key, p, onCuda);
+        assertSameBits("mask", onCpu, onCuda);
+    }
+
     @Test
     void reportsItsGemm() {
         System.out.println(cuda.describe());
