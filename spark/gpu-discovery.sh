@@ -5,6 +5,10 @@
 # Spark then gives each sweep task one of them. On a cluster every worker needs this file at the same path.
 set -euo pipefail
 
+if [ "${KORA_CUDA_EMULATOR:-}" = 1 ]; then # the engine's CPU stand-in: one device, number 0
+  echo '{"name": "gpu", "addresses": ["0"]}'
+  exit 0
+fi
 if ! command -v nvidia-smi >/dev/null 2>&1; then
   echo "gpu-discovery.sh: nvidia-smi is not on the PATH, so no NVIDIA GPU can be offered to Spark" >&2
   exit 1

@@ -42,7 +42,7 @@ final class RunExecution {
 
     private RunExecution() {}
 
-    static Experiment execute(RunSpec run, Path dir, Trainer.Listener listener, PrintStream log) {
+    static Experiment execute(RunSpec run, Path dir, Device device, Trainer.Listener listener, PrintStream log) {
         Path marker = dir.resolve(MARKER);
         if (Files.exists(marker)) {
             requireSame(run, dir);
@@ -58,10 +58,10 @@ final class RunExecution {
         RunResult trained = finished(sourceDir, log);
         if (trained == null) {
             trained = SourceRun.run(new SourceRun.Request(Path.of(run.model()), run.weights().isEmpty() ? null : Path.of(run.weights()),
-                    adapter, source, protocol, run.sourceOptions(), sourceDir, true), log, listener);
+                    adapter, source, protocol, run.sourceOptions(), sourceDir, true, device), log, listener);
         }
         if (run.ckaImages() > 0) {
-            PeftModel model = Runs.load(sourceDir, Device.CPU);
+            PeftModel model = Runs.load(sourceDir, device);
             CkaProbe.Result cka = CkaProbe.measure(model, source.open(source.evalSplit(), protocol),
                     Preprocess.named(source.preprocessName(protocol), model.vit().config().imgSize()), run.ckaImages());
             trained = withCka(trained, cka.classToken());
@@ -73,7 +73,7 @@ final class RunExecution {
             RunResult moved = finished(transferDir, log);
             if (moved == null) {
                 moved = TransferRun.run(new TransferRun.Request(sourceDir, DataSpec.parse(t.data()), t.shots(), Protocol.parse(t.protocol()),
-                        t.options(), transferDir, true), log, listener);
+                        t.options(), transferDir, true, device), log, listener);
             }
             results.add(moved);
         }

@@ -2,6 +2,7 @@ package dev.kora4j.spark;
 
 import dev.kora4j.report.Experiment;
 import dev.kora4j.report.ResultsJson;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.train.Trainer;
 import dev.kora4j.train.TrainingFailure;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.resource.ResourceInformation;
 
 /**
  * The Spark task of one run: {@link RunExecution} in {@code DIR/runs/<id>/}, its log appended to
@@ -32,9 +34,32 @@ final class RunTask implements Function<String, String> {
     static final String LOG = "log.txt";
 
     private final String runsDir;
+    private final String device;
 
-    RunTask(Path runsDir) {
+    RunTask(Path runsDir, String device) {
         this.runsDir = runsDir.toString();
+        this.device = device;
+    }
+
+    /**
+     * The device this task computes on. On cuda it is the GPU Spark gave the task (its address is the
+     * device's ordinal), which becomes the engine's device; an executor has one GPU, so every task
+     * it runs gets the same one.
+     */
+    private Device device(TaskContext task) {
+        if (!device.equals("cuda")) {
+            return Device.CPU;
+        }
+        ResourceInformation gpus = task == null ? null : task.resourcesJMap().get("gpu");
+        if (gpus != null && gpus.addresses().length > 0) {
+            String given = gpus.addresses()[0], before = System.getProperty("kora.cuda.device");
+            if (before != null && !before.equals(given)) {
+                throw new IllegalStateException("this executor computes on cuda device " + before + " but Spark gave the task device "
+                        + given + "; give each executor one GPU (spark.executor.resource.gpu.amount=1)");
+            }
+            System.setProperty("kora.cuda.device", given);
+        }
+        return Device.CUDA;
     }
 
     @Override
@@ -49,7 +74,7 @@ final class RunTask implements Function<String, String> {
         try (PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             log.printf(Locale.ROOT, "== %s: attempt %d on %s%n", run.id(), attempt + 1, host());
             try {
-                Experiment e = RunExecution.execute(run, dir, new Listener(task, failOnce), log);
+                Experiment e = RunExecution.execute(run, dir, device(task), new Listener(task, failOnce), log);
                 return RunOutcome.done(run.id(), ResultsJson.toJson(e)).toJson();
             } catch (TrainingFailure diverged) {
                 log.println("diverged: " + diverged.getMessage());

@@ -1,6 +1,8 @@
 package dev.kora4j.spark;
 
+import dev.kora4j.backend.Backends;
 import dev.kora4j.cli.UserError;
+import dev.kora4j.tensor.Device;
 import dev.kora4j.train.SourceRun;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -31,6 +33,22 @@ final class SparkSetup {
         return master.equals("local") || master.startsWith("local[");
     }
 
+    /** On a cluster: one GPU per task and per executor, found on each worker by the repository's script. */
+    static void askForGpus(SparkConf conf, Path home) {
+        conf.set("spark.task.resource.gpu.amount", "1");
+        conf.set("spark.executor.resource.gpu.amount", "1");
+        conf.set("spark.executor.resource.gpu.discoveryScript", home.resolve(GPU_SCRIPT).toAbsolutePath().toString());
+    }
+
+    /** The task slots of local, local[N] or local[*]. */
+    static int localSlots(String master) {
+        if (master.equals("local")) {
+            return 1;
+        }
+        String n = master.substring("local[".length(), master.indexOf(']'));
+        return n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n.split(",")[0]);
+    }
+
     static SparkConf conf(String appName, String master, String device, Integer threads, Map<String, String> extra, Path home) {
         if (!device.equals("cpu") && !device.equals("cuda")) {
             throw new UserError("--device must be cpu or cuda, got '" + device + "'");
@@ -42,12 +60,12 @@ final class SparkSetup {
         if (!isLocal(master)) {
             conf.set("spark.jars", String.join(",", shippedJars(master)));
         }
-        if (device.equals("cuda")) {
-            conf.set("spark.task.resource.gpu.amount", "1");
-            conf.set("spark.executor.resource.gpu.amount", "1");
-            conf.set("spark.executor.resource.gpu.discoveryScript", home.resolve(GPU_SCRIPT).toAbsolutePath().toString());
-            conf.set("spark.driver.resource.gpu.amount", "1"); // local mode's only executor is the driver
-            conf.set("spark.driver.resource.gpu.discoveryScript", home.resolve(GPU_SCRIPT).toAbsolutePath().toString());
+        if (device.equals("cuda") && isLocal(master)) {
+            // Local mode schedules no task that asks for a GPU: its runs share this process's device,
+            // one at a time (every slot to one task).
+            conf.set("spark.task.cpus", String.valueOf(localSlots(master)));
+        } else if (device.equals("cuda")) {
+            askForGpus(conf, home);
         }
         extra.forEach((k, v) -> {
             if (!k.equals("spark.executor.extraJavaOptions")) {
@@ -58,16 +76,18 @@ final class SparkSetup {
     }
 
     /**
-     * Refuses --device cuda while the sweep's runs (RunExecution) do not pass the device on: `kora
-     * train`, `transfer`, `eval` and `cka` run on cuda, but every task would get a GPU and leave it idle.
+     * In local mode the runs compute in this process: starts its cuda device now, so that one
+     * without a GPU is one line before Spark starts (on a cluster each executor finds its own).
      */
-    static void requireDevice(String device) {
-        if (!device.equals("cuda")) {
+    static void requireLocalDevice(String master, String device) {
+        if (!device.equals("cuda") || !isLocal(master)) {
             return;
         }
-        throw new UserError("--device cuda: the sweep's runs do not use the cuda backend yet (kora train, transfer, eval and cka do); "
-                + "the sweep would ask Spark for one GPU per task (spark.task.resource.gpu.amount=1, found by " + GPU_SCRIPT + ") "
-                + "but no run would use it. Run with --device cpu");
+        try {
+            Backends.of(Device.CUDA);
+        } catch (IllegalStateException e) {
+            throw new UserError("--device cuda: " + e.getMessage());
+        }
     }
 
     /**

@@ -72,7 +72,7 @@ public final class Sweep {
             finished += Files.exists(runDir.resolve(RunExecution.MARKER)) ? 1 : 0;
         }
         long configurations = runs.stream().map(RunSpec::configuration).distinct().count();
-        SparkSetup.requireDevice(o.device());
+        SparkSetup.requireLocalDevice(o.master(), o.device());
         SparkConf conf = SparkSetup.conf("kora sweep: " + spec.title(), o.master(), o.device(), o.threads(), o.conf(), SparkSetup.home());
         log.printf(Locale.ROOT, "sweep: %d runs (%d configurations × %d seeds) into %s, %d finished earlier; Spark master %s%n",
                 runs.size(), configurations, spec.seeds().size(), runsDir, finished, conf.get("spark.master"));
@@ -85,7 +85,7 @@ public final class Sweep {
                 sc.setLocalProperty(RunTask.FAIL_ONCE, String.join(",", o.failOnce()));
             }
             sc.setJobDescription(spec.title() + ": " + runs.size() + " runs");
-            outcomes = sc.parallelize(runs.stream().map(RunSpec::toJson).toList(), runs.size()).map(new RunTask(runsDir)).collect();
+            outcomes = sc.parallelize(runs.stream().map(RunSpec::toJson).toList(), runs.size()).map(new RunTask(runsDir, o.device())).collect();
         } catch (Exception e) { // Scala does not declare the SparkException that collect throws
             if (!(e instanceof SparkException failed)) {
                 throw e;

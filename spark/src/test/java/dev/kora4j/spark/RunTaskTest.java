@@ -28,7 +28,7 @@ class RunTaskTest {
     @Test
     void aDivergingRunIsReportedNotRetried() throws Exception {
         Path data = DemoData.subset("mnist", 2, 1, tmp);
-        RunOutcome o = RunOutcome.parse(new RunTask(tmp.resolve("runs")).call(full(data, 1e30).toJson()));
+        RunOutcome o = RunOutcome.parse(new RunTask(tmp.resolve("runs"), "cpu").call(full(data, 1e30).toJson()));
         assertTrue(o.diverged());
         assertTrue(o.message().startsWith("the loss is"), o.message());
         Path dir = tmp.resolve("runs").resolve("full-seed0");
@@ -46,7 +46,7 @@ class RunTaskTest {
         Path data = DemoData.subset("mnist", 2, 1, tmp);
         Path dir = Files.createDirectories(tmp.resolve("runs").resolve("full-seed0"));
         RunExecution.claim(full(data, 1e-3), dir);
-        RunTask.TaskFailure f = assertThrows(RunTask.TaskFailure.class, () -> new RunTask(tmp.resolve("runs")).call(full(data, 2e-3).toJson()));
+        RunTask.TaskFailure f = assertThrows(RunTask.TaskFailure.class, () -> new RunTask(tmp.resolve("runs"), "cpu").call(full(data, 2e-3).toJson()));
         assertTrue(f.getMessage().startsWith("run full-seed0 (attempt 1): " + dir + ": holds run full-seed0 with other settings (source)"),
                 f.getMessage());
         assertFalse(Files.exists(dir.resolve("source")), "nothing was trained");

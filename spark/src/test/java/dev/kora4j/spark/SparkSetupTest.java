@@ -21,11 +21,23 @@ class SparkSetupTest {
     Path tmp;
 
     @Test
-    void cudaAsksForOneGpuPerTaskFoundByTheRepositorysScript() {
-        SparkConf c = SparkSetup.conf("t", "local[2]", "cuda", 3, Map.of("spark.executor.resource.gpu.amount", "4"), DemoData.home());
+    void onAClusterCudaAsksForOneGpuPerTaskFoundByTheRepositorysScript() {
+        SparkConf c = new SparkConf();
+        SparkSetup.askForGpus(c, DemoData.home());
         assertEquals("1", c.get("spark.task.resource.gpu.amount"));
-        assertEquals("4", c.get("spark.executor.resource.gpu.amount"), "the user's setting wins");
+        assertEquals("1", c.get("spark.executor.resource.gpu.amount"));
         assertEquals(DemoData.home().resolve("spark/gpu-discovery.sh").toString(), c.get("spark.executor.resource.gpu.discoveryScript"));
+    }
+
+    /** Local mode schedules no task that asks for a GPU: its runs take this process's device in turn. */
+    @Test
+    void locallyCudaRunsOneTaskAtATimeAndAsksSparkForNoGpu() {
+        SparkConf c = SparkSetup.conf("t", "local[2]", "cuda", 3, Map.of(), DemoData.home());
+        assertEquals("2", c.get("spark.task.cpus"));
+        assertFalse(c.contains("spark.task.resource.gpu.amount"));
+        assertEquals(1, SparkSetup.localSlots("local"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), SparkSetup.localSlots("local[*]"));
+        assertEquals(3, SparkSetup.localSlots("local[3,2]"));
         assertTrue(c.get("spark.executor.extraJavaOptions").contains("--add-modules=jdk.incubator.vector"));
         assertTrue(c.get("spark.executor.extraJavaOptions").endsWith("-Dkora.threads=3"));
         assertFalse(c.contains("spark.jars"), "local mode ships nothing");

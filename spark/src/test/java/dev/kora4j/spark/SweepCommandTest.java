@@ -3,6 +3,7 @@ package dev.kora4j.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,12 +33,13 @@ class SweepCommandTest {
     }
 
     @Test
-    void cudaIsRefusedWhileTrainingDoesNotRunOnTheGpu() throws Exception {
+    void cudaWithoutADeviceIsOneLineBeforeSparkStarts() throws Exception {
+        assumeFalse(dev.kora4j.backend.cuda.CudaContext.available(), "a cuda device is present");
         Path spec = DemoData.sweepSpec(tmp);
         Run r = run("--spec", spec.toString(), "--out", tmp.resolve("out").toString(), "--device", "cuda");
         assertEquals(2, r.status(), r.err());
-        assertTrue(r.err().contains("error: --device cuda: the sweep's runs do not use the cuda backend yet"), r.err());
-        assertTrue(r.err().contains("spark.task.resource.gpu.amount=1"), r.err());
+        assertTrue(r.err().contains("error: --device cuda: cuda: "), r.err());
+        assertFalse(r.err().contains("SparkContext"), "refused before Spark started: " + r.err());
     }
 
     @Test
