@@ -1,6 +1,8 @@
 package dev.kora4j.peft;
 
 import dev.kora4j.autograd.GradMode;
+import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.nn.Linear;
 import dev.kora4j.nn.LinearAdapter;
 import dev.kora4j.nn.Module;
@@ -58,15 +60,14 @@ public final class LoraAdapter extends Module implements LinearAdapter.FusedAdap
         return LoraOp.linear(x, base.weight(), base.bias(), a, b, scaling, tail);
     }
 
-    /** W ← W + s·B·A (and unmerge: W ← W − s·B·A), for inference without the extra products. */
+    /**
+     * W ← W + s·B·A (and unmerge: W ← W − s·B·A), for inference without the extra products; in place,
+     * on the weight's device.
+     */
     public void merge(Linear base, boolean unmerge) {
         try (var scope = GradMode.noGrad()) {
-            Tensor delta = b.matmul(a).mul(unmerge ? -scaling : scaling);
-            float[] w = base.weight().floats();
-            float[] dv = delta.contiguous().toFloatArray();
-            for (int i = 0; i < dv.length; i++) {
-                w[base.weight().offset() + i] += dv[i];
-            }
+            Tensor w = base.weight(), delta = b.matmul(a).mul(unmerge ? -scaling : scaling);
+            Backends.of(w.device()).zip(BinaryOp.ADD, w, delta, w);
         }
     }
 
