@@ -133,17 +133,17 @@ public final class Trainer {
                      Progress progress = Progress.open(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()),
                              loader.itemsPerEpoch(), "img")) {
                     progress.advance((long) nextBatch * o.batch());
+                    StepLosses losses = new StepLosses(device);
                     for (Batch b : batches) {
                         schedule.apply(optimizer, (int) step);
                         model.setDropoutRng(new Rng(o.seed() * 0x9E3779B97F4A7C15L + step));
                         optimizer.zeroGrad();
-                        double loss;
+                        List<StepLosses.Step> read = List.of();
                         try (var pooled = pool.step()) {
                             Tensor l = CrossEntropy.crossEntropy(model.forward(b.images().to(device)), b.labels(), o.labelSmoothing());
-                            loss = l.item();
-                            if (!Double.isFinite(loss)) {
-                                throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
-                                        loss, step + 1, epoch + 1, b.index(), describe(keptCheckpoint())));
+                            losses.add(l, step + 1, epoch, b.index(), b.labels().length);
+                            if (device.onHeap()) { // known now: a non-finite loss stops the run before its step is taken
+                                read = requireFinite(losses.take());
                             }
                             l.backward();
                             // inside the step: the device's clipping temporaries go back with the step's memory
@@ -155,13 +155,22 @@ public final class Trainer {
                         }
                         optimizer.step();
                         step++;
-                        lossSum += loss * b.labels().length;
-                        seen += b.labels().length;
                         nextBatch = b.index() + 1;
-                        progress.advance(b.labels().length);
-                        progress.message(String.format(Locale.ROOT, "loss %.4f", loss));
                         boolean last = nextBatch == loader.batchesPerEpoch();
-                        if (!last && (stopRequested || (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0))) {
+                        boolean checkpoint = !last && (stopRequested || (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0));
+                        if (!device.onHeap()) {
+                            if (!(losses.full() || last || checkpoint)) {
+                                continue; // a device's losses are read an interval at a time
+                            }
+                            read = requireFinite(losses.take());
+                        }
+                        for (StepLosses.Step s : read) {
+                            lossSum += s.loss() * s.images();
+                            seen += s.images();
+                            progress.advance(s.images());
+                            progress.message(String.format(Locale.ROOT, "loss %.4f", s.loss()));
+                        }
+                        if (checkpoint) {
                             double elapsed = seconds + (System.nanoTime() - started) / 1e9;
                             save(trainable, optimizer, epoch, nextBatch, step, lossSum, seen, elapsed, history);
                             if (stopRequested) {
@@ -170,7 +179,9 @@ public final class Trainer {
                                 return new Result(history, null, true, step);
                             }
                         }
-                        listener.stepped(step, loss);
+                        for (StepLosses.Step s : read) {
+                            listener.stepped(s.step(), s.loss());
+                        }
                     }
                 } catch (OutOfMemoryError e) {
                     // Every step needs the same memory, so a heap too small shows at the first step (of a run or
@@ -222,6 +233,17 @@ public final class Trainer {
         return new TrainingFailure(String.format(Locale.ROOT, "%s in step %d (epoch %d, batch %d of %d images): %s; %s; %s%s",
                 what, step + 1, epoch + 1, batch, o.batch(), memory, describe(kept), remedy,
                 kept != null ? " and resume with --resume" : remedy.contains("--batch") ? "" : " or train with a smaller --batch"));
+    }
+
+    /** The steps, unless one's loss is NaN or infinite: then the run stops, naming the first such step. */
+    private List<StepLosses.Step> requireFinite(List<StepLosses.Step> steps) {
+        for (StepLosses.Step s : steps) {
+            if (!Double.isFinite(s.loss())) {
+                throw new TrainingFailure(String.format(Locale.ROOT, "the loss is %s at step %d (epoch %d, batch %d); %s",
+                        s.loss(), s.step(), s.epoch() + 1, s.batch(), describe(keptCheckpoint())));
+            }
+        }
+        return steps;
     }
 
     /** The run's latest checkpoint, or null when none has been written. */

@@ -144,10 +144,10 @@ class CudaTrainingTest {
 
     /**
      * From step 2 on a step gives back all the device memory it took (the allocator's counters do not
-     * move over 50 steps) and copies one value to the host, its loss.
+     * move over 50 steps), and the only copies to the host are the losses, 16 steps' at a time.
      */
     @Test
-    void aStepKeepsDeviceMemoryFlatAndCopiesOnlyItsLossToTheHost() throws Exception {
+    void stepsKeepDeviceMemoryFlatAndCopyOnlyTheirLossesToTheHost() throws Exception {
         data = DataSpec.parse("idx:" + TinyTask.data(tmp.resolve("long"), 416, 16)); // 52 steps of 8
         TrainOptions longer = new TrainOptions(1, 8, 3e-3, 0.01, 2, 0, 1.0, 0, 5, 0, 0, true);
         List<long[]> counters = new ArrayList<>();
@@ -169,7 +169,26 @@ class CudaTrainingTest {
             long[] now = counters.get(step), second = counters.get(1);
             assertArrayEquals(new long[] {second[0], second[1]}, new long[] {now[0], now[1]},
                     "bytes in use and cached after step " + (step + 1) + " against step 2");
-            assertEquals(1, now[2] - counters.get(step - 1)[2], "copies to the host in step " + (step + 1));
         }
+        // the listener hears of a device's steps when their losses are read: after steps 16, 32, 48 and 52
+        assertEquals(3, counters.get(51)[2] - counters.get(0)[2], "copies to the host after the first read of the losses");
+        assertEquals(counters.get(0)[2], counters.get(15)[2], "steps 1-16 are heard of together, after one read");
+    }
+
+    /** A device reads its losses 16 steps at a time, yet a run that diverges stops naming the same step as on the cpu. */
+    @Test
+    void aDivergingRunStopsAtTheSameStepOnCuda() throws Exception {
+        TrainOptions wild = new TrainOptions(1, 16, 1e30, 0.01, 0, 0, 0, 0, 5, 0, 0, true);
+        String[] messages = new String[2];
+        Device[] devices = {Device.CPU, Device.CUDA};
+        for (int i = 0; i < 2; i++) {
+            Path adapter = TinyTask.adapter(tmp, "lora-wild", TinyTask.LORA);
+            SourceRun.Request r = new SourceRun.Request(model, weights, adapter, data, Protocol.CORRECTED, wild, tmp.resolve("wild-" + i),
+                    false, devices[i]);
+            messages[i] = assertThrows(TrainingFailure.class, () -> SourceRun.run(r, quiet)).getMessage();
+        }
+        String where = messages[0].substring(0, messages[0].indexOf(';'));
+        assertTrue(where.matches("the loss is (NaN|Infinity|-Infinity) at step \\d+ \\(epoch 1, batch \\d+\\)"), where);
+        assertEquals(where, messages[1].substring(0, messages[1].indexOf(';')));
     }
 }
