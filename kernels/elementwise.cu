@@ -81,6 +81,21 @@ extern "C" __global__ void map_backward(int op, float p, const float *x, Layout 
     }
 }
 
+// A linear layer's epilogue in one pass over its product y [rows, n] (LinearEpilogue): v = y + bias,
+// with GELU pre = v and v = GELU(v), then out = v + residual; bias, residual may be null, y is pre
+// with GELU and out without. The same float operations in the same order as separate passes.
+extern "C" __global__ void linear_epilogue(float *y, const float *bias, int gelu_on, float *out, const float *residual,
+                                           long count, int n) {
+    for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+        float v = bias ? y[i] + bias[i % n] : y[i];
+        if (gelu_on) {
+            y[i] = v;
+            v = gelu(v);
+        }
+        out[i] = residual ? v + residual[i] : v;
+    }
+}
+
 // Dropout's mask (backend/DropoutMask.java, the same steps): element i is 0 when
 // u_i = (splitmix64(key + (i + 1)·φ) >> 11)·2⁻⁵³ < p, else keep_scale. Integer arithmetic, and u_i
 // compared in double, so every device draws the cpu's mask.

@@ -11,6 +11,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
+import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.backend.cpu.AdamWKernel;
 import dev.kora4j.tensor.Shape;
@@ -243,6 +244,27 @@ public final class CudaBackend implements Backend {
     @Override
     public void matmul(Tensor a, Tensor b, Tensor c, boolean accumulate) {
         gemm.multiply(a, b, c, accumulate);
+    }
+
+    /**
+     * The product, the low-rank update accumulated onto it (a second product), then bias, GELU and
+     * the residual in one pass (kernel linear_epilogue) instead of one launch each.
+     */
+    @Override
+    public void linear(Tensor a, Tensor b, Tensor out, LinearEpilogue e) {
+        e.check(a, b, out);
+        Tensor y = e.gelu() ? e.pre() : out;
+        gemm.multiply(a, b, y, false);
+        if (e.u() != null) {
+            gemm.multiply(e.u(), e.v(), y, true);
+        }
+        if (e.bias() == null && !e.gelu() && e.residual() == null) {
+            return;
+        }
+        CUdeviceptr none = new CUdeviceptr();
+        String op = "linear";
+        launch1d("linear_epilogue", out.numel(), ptr(op, y), e.bias() == null ? none : ptr(op, e.bias()), e.gelu() ? 1 : 0,
+                ptr(op, out), e.residual() == null ? none : ptr(op, e.residual()), (long) out.numel(), out.size(1));
     }
 
     /** Whether matmul goes through cuBLAS (else the hand-written kernel). */

@@ -149,6 +149,29 @@ class CudaBackendTest {
         }
     }
 
+    /** Every combination of the epilogue's parts, applied in one pass after the products on cuda. */
+    @ParameterizedTest(name = "low rank {0}, bias {1}, GELU {2}, residual {3}")
+    @CsvSource({"false,false,false,false", "true,false,false,false", "false,true,false,false", "false,false,true,false",
+            "false,false,false,true", "true,true,true,true", "true,true,false,true", "false,true,true,false"})
+    void linearWithItsEpilogue(boolean lowRank, boolean bias, boolean gelu, boolean residual) {
+        int m = 130, k = 96, n = 72, r = 4;
+        Tensor[] a = random(-1, 1, m, k), b = random(-1, 1, k, n), u = random(-1, 1, m, r), v = random(-1, 1, r, n),
+                bs = random(-1, 1, n), res = random(-1, 1, m, n);
+        Tensor[][] outs = new Tensor[2][];
+        Backend[] backends = {ref, cuda};
+        for (int i = 0; i < 2; i++) {
+            Tensor out = i == 0 ? refOut(m, n) : CudaSupport.poisoned(m, n), pre = gelu ? (i == 0 ? refOut(m, n) : CudaSupport.poisoned(m, n)) : null;
+            dev.kora4j.backend.LinearEpilogue e = new dev.kora4j.backend.LinearEpilogue(lowRank ? u[i] : null, lowRank ? v[i] : null,
+                    bias ? bs[i] : null, gelu, pre, residual ? res[i] : null);
+            backends[i].linear(a[i], b[i], out, e);
+            outs[i] = new Tensor[] {out, pre};
+        }
+        assertCloseScaled("out", outs[0][0], outs[1][0], 1e-4);
+        if (gelu) {
+            assertCloseScaled("pre-activation", outs[0][1], outs[1][1], 1e-4);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"7,197,false", "7,197,true", "300,10,false", "3,1000,true", "4,1,false"})
     void softmaxForwardAndBackward(int rows, int cols, boolean log) {
