@@ -5,7 +5,7 @@ Modes: infer (forward, no autograd), full (every parameter), lora (LoRA r on qkv
 alpha = r, plus a new trainable head), kora (KoRA on qkv as kora-math.md §2, unfused, plus LoRA on
 proj, fc1, fc2 and a new head). With --device cuda the model runs on the GPU and each step is timed
 by CUDA events. Prints one JSON line.
-Usage: bench_step_torch.py --model CONFIG.json --mode lora --batch 8 [--rank 8 --dcomp 4 --steps 10 --warmup 3 --threads 2 --device cpu|cuda]"""
+Usage: bench_step_torch.py --model CONFIG.json --mode lora --batch 8 [--rank 8 --dcomp 4 --steps 10 --warmup 3 --threads 2 --device cpu|cuda --compile]"""
 import argparse
 import json
 import math
@@ -84,6 +84,7 @@ def main():
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--compile", action="store_true", help="run the model through torch.compile")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(11)
@@ -95,6 +96,8 @@ def main():
     images = torch.randn(a.batch, 3, img, img).to(dev)
     labels = torch.randint(0, classes, (a.batch,)).to(dev)
     trainable = [q for q in model.parameters() if q.requires_grad]
+    if a.compile:
+        model = torch.compile(model)
     optimizer = None if a.mode == "infer" else torch.optim.AdamW(trainable, lr=1e-4)
     model.train(optimizer is not None)
     loss_fn = nn.CrossEntropyLoss()
@@ -109,7 +112,8 @@ def main():
         optimizer.step()
 
     median = median_ms(step, a.warmup, a.steps, a.device)
-    print(json.dumps({"bench": "step_torch", "model": config["architecture"], "img_size": img, "mode": a.mode, "batch": a.batch,
+    extra = {"peak_device_mb": round(torch.cuda.max_memory_allocated() / 2**20, 2)} if a.device == "cuda" else {}
+    print(json.dumps({**extra, "compiled": a.compile, "bench": "step_torch", "model": config["architecture"], "img_size": img, "mode": a.mode, "batch": a.batch,
                       "threads": a.threads, "device": a.device, "torch": torch.__version__, "images_per_second": round(a.batch / (median / 1e3), 2),
                       "ms_per_step": round(median, 2),
                       "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 2)}))

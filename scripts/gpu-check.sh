@@ -104,6 +104,11 @@ if [ "$TORCH" = 1 ]; then
         --dcomp "$DCOMP" --steps "$STEPS" --warmup 10)
 fi
 declare -A STEP STEP_TORCH
+STEP_COMPILED="-"
+if [ "$TORCH" = 1 ]; then
+    STEP_COMPILED=$(bench step-lora-compiled python3 bench_step_torch.py --device cuda --model "$MODEL" --mode lora \
+        --batch "$BATCH" --rank "$RANK" --steps 20 --warmup 3 --compile)
+fi
 for mode in lora kora; do
     STEP[$mode]=$(bench "step-$mode" "$JAVA" "${FLAGS[@]}" -cp "$CP" dev.kora4j.cli.Main bench step --device cuda --model "$MODEL" \
         --mode "$mode" --batch "$BATCH" --rank "$RANK" --dcomp "$DCOMP" --steps 20 --warmup 3)
@@ -125,10 +130,12 @@ printf '  %-40s %8s %11s\n' "kora4j fused (one pass)" "$(ms fused_fwd_ms "$KORA"
 printf '  %-40s %8s %11s\n' "kora4j unfused (primitive ops)" "$(ms unfused_fwd_ms "$KORA")" "$(ms unfused_fwdbwd_ms "$KORA")"
 printf '  %-40s %8s %11s\n' "PyTorch eager" "$(ms fwd_ms "$KORA_TORCH")" "$(ms fwdbwd_ms "$KORA_TORCH")"
 [ "${KORA:0:1}" = "{" ] || echo "  kora4j: $KORA"
-echo "training steps, $(basename "$MODEL" .json), batch $BATCH           images/s    ms/step"
+echo "training steps, $(basename "$MODEL" .json), batch $BATCH           images/s    ms/step  peak device MB"
+row() { printf '  %-40s %8s %10s %15s\n' "$1" "$(ms images_per_second "$2")" "$(ms ms_per_step "$2")" "$(ms peak_device_mb "$2")"; }
 for mode in lora kora; do
-    printf '  %-40s %8s %10s\n' "kora4j $mode" "$(ms images_per_second "${STEP[$mode]}")" "$(ms ms_per_step "${STEP[$mode]}")"
-    printf '  %-40s %8s %10s\n' "PyTorch eager $mode" "$(ms images_per_second "${STEP_TORCH[$mode]}")" "$(ms ms_per_step "${STEP_TORCH[$mode]}")"
+    row "kora4j $mode" "${STEP[$mode]}"
+    row "PyTorch eager $mode" "${STEP_TORCH[$mode]}"
     [ "${STEP[$mode]:0:1}" = "{" ] || echo "  kora4j $mode: ${STEP[$mode]}"
 done
+row "PyTorch torch.compile lora" "$STEP_COMPILED"
 [ "$ALL_OK" = 1 ] && [ "$PASSED" -gt 0 ]

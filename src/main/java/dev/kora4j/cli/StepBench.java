@@ -94,6 +94,9 @@ final class StepBench implements Runnable {
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));
         out.put("alloc_mb_per_step", round(allocated / 1e6 / steps));
+        if (dev.kora4j.backend.Backends.of(d) instanceof dev.kora4j.backend.cuda.CudaBackend cuda) {
+            out.put("peak_device_mb", round(cuda.memoryPeak() / 1048576.0));
+        }
         BenchCommand.printJson(out);
         if (dev.kora4j.autograd.Profile.ENABLED) {
             System.err.print(dev.kora4j.autograd.Profile.table(steps));

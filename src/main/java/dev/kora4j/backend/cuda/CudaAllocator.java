@@ -27,7 +27,7 @@ final class CudaAllocator {
     private final boolean poison = Boolean.getBoolean("kora.cuda.poison");
     private final CudaContext context;
     private final Map<Long, ArrayDeque<CUdeviceptr>> free = new HashMap<>();
-    private long inUse, cached;
+    private long inUse, cached, peak;
 
     CudaAllocator(CudaContext context) {
         this.context = context;
@@ -83,6 +83,7 @@ final class CudaAllocator {
             cuMemsetD32Async(p, Float.floatToRawIntBits(Float.NaN), size / Float.BYTES, context.stream());
         }
         inUse += size;
+        peak = Math.max(peak, inUse);
         return p;
     }
 
@@ -120,6 +121,11 @@ final class CudaAllocator {
 
     synchronized long bytesInUse() {
         return inUse;
+    }
+
+    /** The most bytes in use at once so far. */
+    synchronized long bytesPeak() {
+        return peak;
     }
 
     synchronized long bytesCached() {

@@ -79,6 +79,11 @@ public final class CudaBackend implements Backend {
         return context.allocator.bytesInUse();
     }
 
+    /** The most device memory in use at once so far, in bytes (as PyTorch's max_memory_allocated counts). */
+    public long memoryPeak() {
+        return context.allocator.bytesPeak();
+    }
+
     /** Bytes of device memory the allocator keeps for reuse. */
     public long memoryCached() {
         return context.allocator.bytesCached();
