@@ -8,12 +8,11 @@ public final class DeviceMemoryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String device;
-    private final long requested, inUse, capacity;
+    private final long inUse, capacity;
 
     public DeviceMemoryException(String device, long requested, long inUse, long capacity) {
         super(device + ": out of device memory allocating " + size(requested) + " (" + size(inUse) + " of " + size(capacity) + " in use)");
         this.device = device;
-        this.requested = requested;
         this.inUse = inUse;
         this.capacity = capacity;
     }
@@ -32,10 +31,6 @@ public final class DeviceMemoryException extends RuntimeException {
     /** The device, e.g. "cuda: NVIDIA H200". */
     public String device() {
         return device;
-    }
-
-    public long requested() {
-        return requested;
     }
 
     public long inUse() {

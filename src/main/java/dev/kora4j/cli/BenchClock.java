@@ -13,14 +13,7 @@ interface BenchClock {
 
     /** The clock for --device (cpu or cuda); a UserError saying why when that device cannot be used. */
     static BenchClock forDevice(String device) {
-        if (!device.equals("cpu") && !device.equals("cuda")) {
-            throw new UserError("--device must be cpu or cuda, got " + device);
-        }
-        try {
-            return Backends.of(Device.parse(device)) instanceof CudaBackend cuda ? new Gpu(cuda.timer()) : new Wall();
-        } catch (IllegalStateException e) {
-            throw new UserError("--device " + device + ": " + e.getMessage());
-        }
+        return Backends.of(DeviceMixin.start(device)) instanceof CudaBackend cuda ? new Gpu(cuda.timer()) : new Wall();
     }
 
     /**

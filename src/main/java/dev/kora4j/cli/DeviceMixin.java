@@ -11,14 +11,19 @@ final class DeviceMixin {
 
     /** The device asked for, started now: a UserError with one line saying why when it cannot be used. */
     Device device() {
-        if (!device.equals("cpu") && !device.equals("cuda")) {
-            throw new UserError("--device must be cpu or cuda, got " + device);
+        return start(device);
+    }
+
+    /** {@code --device NAME} (cpu or cuda), its backend started: a UserError with one line when it cannot be used. */
+    static Device start(String name) {
+        if (!name.equals("cpu") && !name.equals("cuda")) {
+            throw new UserError("--device must be cpu or cuda, got " + name);
         }
-        Device d = Device.parse(device);
+        Device d = Device.parse(name);
         try {
             Backends.of(d);
         } catch (IllegalStateException e) {
-            throw new UserError("--device " + device + ": " + e.getMessage());
+            throw new UserError("--device " + name + ": " + e.getMessage());
         }
         return d;
     }

@@ -2,7 +2,9 @@ package dev.kora4j.cli;
 
 import com.sun.management.ThreadMXBean;
 import dev.kora4j.autograd.GradMode;
+import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.cpu.Parallel;
+import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.io.JsonFile;
 import dev.kora4j.nn.ViTConfig;
 import dev.kora4j.nn.ViTConfigs;
@@ -94,7 +96,7 @@ final class StepBench implements Runnable {
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));
         out.put("alloc_mb_per_step", round(allocated / 1e6 / steps));
-        if (dev.kora4j.backend.Backends.of(d) instanceof dev.kora4j.backend.cuda.CudaBackend cuda) {
+        if (Backends.of(d) instanceof CudaBackend cuda) {
             out.put("peak_device_mb", round(cuda.memoryPeak() / 1048576.0));
         }
         BenchCommand.printJson(out);

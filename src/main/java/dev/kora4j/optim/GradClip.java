@@ -4,6 +4,7 @@ import dev.kora4j.autograd.GradMode;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /** Gradient-norm clipping as PyTorch's clip_grad_norm_ does it. */
@@ -65,7 +66,7 @@ public final class GradClip {
                 Tensor g = p.grad();
                 if (g != null) {
                     int[] ones = new int[g.rank()];
-                    java.util.Arrays.fill(ones, 1);
+                    Arrays.fill(ones, 1);
                     Backends.of(g.device()).zip(BinaryOp.MUL, g, coef.reshape(ones).expand(g.shape()), g);
                 }
             }

@@ -147,10 +147,12 @@ public final class Trainer {
                             }
                             l.backward();
                             // inside the step: the device's clipping temporaries go back with the step's memory
-                            if (o.clipNorm() > 0 && device.onHeap()) {
-                                GradClip.clipByNorm(optimizer.params(), o.clipNorm());
-                            } else if (o.clipNorm() > 0) {
-                                GradClip.clipByNormOnDevice(optimizer.params(), o.clipNorm());
+                            if (o.clipNorm() > 0) {
+                                if (device.onHeap()) {
+                                    GradClip.clipByNorm(optimizer.params(), o.clipNorm());
+                                } else {
+                                    GradClip.clipByNormOnDevice(optimizer.params(), o.clipNorm());
+                                }
                             }
                         }
                         optimizer.step();

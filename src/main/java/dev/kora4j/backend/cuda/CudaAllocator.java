@@ -4,10 +4,10 @@ import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 
+import dev.kora4j.backend.DeviceMemoryException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import dev.kora4j.backend.DeviceMemoryException;
 import jcuda.CudaException;
 import jcuda.driver.CUdeviceptr;
 

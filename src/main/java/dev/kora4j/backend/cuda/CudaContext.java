@@ -5,8 +5,8 @@ import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
-import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
@@ -61,6 +61,8 @@ public final class CudaContext {
     private long totalMemory;
     private final boolean syncEachLaunch = Boolean.getBoolean("kora.cuda.sync");
     private final boolean standIn = CudaStandIn.requested();
+    private final AtomicLong hostCopies = new AtomicLong();
+    private final boolean traceHostCopies = Boolean.getBoolean("kora.cuda.traceHostCopies");
     final CudaAllocator allocator;
 
     /** The context, made on first call; throws {@link CudaUnavailableException} (every time) if it cannot be. */
@@ -198,9 +200,6 @@ public final class CudaContext {
     CUdevice device() {
         return device;
     }
-
-    private final AtomicLong hostCopies = new AtomicLong();
-    private final boolean traceHostCopies = Boolean.getBoolean("kora.cuda.traceHostCopies");
 
     /**
      * Copies {@code bytes} from the device to the host and waits for them: the one way results come
