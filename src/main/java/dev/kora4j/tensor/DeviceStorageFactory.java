@@ -15,6 +15,9 @@ public interface DeviceStorageFactory {
     /** A storage of {@code size} elements, zero-filled when {@code zero}, else of undefined contents. */
     Storage allocate(DType dtype, int size, boolean zero);
 
+    /** A new {@link Uploader} of input batches to this device. */
+    Uploader uploader();
+
     /** The factory for {@code device}, or an error naming the device when this build has none. */
     static DeviceStorageFactory of(Device device) {
         DeviceStorageFactory f = Found.FACTORIES.get(device);

@@ -12,6 +12,7 @@ import dev.kora4j.ops.CrossEntropy;
 import dev.kora4j.peft.PeftModel;
 import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.Tensor;
+import dev.kora4j.tensor.Uploader;
 
 /** Loss, accuracy, weighted and macro F1 and the confusion matrix of a model on a data set (no dropout, no tape). */
 public final class Evaluator {
@@ -25,10 +26,11 @@ public final class Evaluator {
         BufferPool pool = new BufferPool();
         try (BatchLoader loader = BatchLoader.builder(data, transform).batchSize(batch).shuffle(false).workers(workers).build();
              Progress progress = Progress.open(task, data.size(), "img");
+             Uploader uploads = Uploader.to(model.vit().device());
              GradMode.Scope scope = GradMode.noGrad()) {
             for (Batch b : loader.epoch(0)) {
                 try (var step = pool.step()) {
-                    Tensor logits = model.forward(b.images().to(model.vit().device()));
+                    Tensor logits = model.forward(uploads.upload(b.images()));
                     int[] labels = b.labels();
                     // a label the head cannot output (seed protocol: another class count) still counts as wrong
                     if (allWithin(labels, classes)) {

@@ -19,6 +19,7 @@ import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
+import dev.kora4j.tensor.Uploader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,7 +123,8 @@ public final class Trainer {
         Runtime.getRuntime().addShutdownHook(hook);
         BufferPool pool = new BufferPool();
         try (BatchLoader loader = BatchLoader.builder(train, trainTransform).batchSize(o.batch()).seed(o.seed())
-                .shuffle(o.shuffle()).workers(o.workers()).build()) {
+                .shuffle(o.shuffle()).workers(o.workers()).build();
+             Uploader uploads = Uploader.to(device)) {
             long totalSteps = (long) loader.batchesPerEpoch() * o.epochs();
             CosineSchedule schedule = new CosineSchedule(o.lr(), o.minLr(), (int) Math.min(o.warmupSteps(), totalSteps), (int) totalSteps);
             for (int epoch = startEpoch; epoch < o.epochs(); epoch++) {
@@ -140,7 +142,7 @@ public final class Trainer {
                         optimizer.zeroGrad();
                         List<StepLosses.Step> read = List.of();
                         try (var pooled = pool.step()) {
-                            Tensor l = CrossEntropy.crossEntropy(model.forward(b.images().to(device)), b.labels(), o.labelSmoothing());
+                            Tensor l = CrossEntropy.crossEntropy(model.forward(uploads.upload(b.images())), b.labels(), o.labelSmoothing());
                             losses.add(l, step + 1, epoch, b.index(), b.labels().length);
                             if (device.onHeap()) { // known now: a non-finite loss stops the run before its step is taken
                                 read = requireFinite(losses.take());

@@ -62,6 +62,7 @@ public final class CudaContext {
     private final boolean syncEachLaunch = Boolean.getBoolean("kora.cuda.sync");
     private final boolean standIn = CudaStandIn.requested();
     private final AtomicLong hostCopies = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
     private final boolean traceHostCopies = Boolean.getBoolean("kora.cuda.traceHostCopies");
     final CudaAllocator allocator;
 
@@ -221,9 +222,15 @@ public final class CudaContext {
         return hostCopies.get();
     }
 
+    /** Times the host has waited for the stream so far. */
+    long syncs() {
+        return syncs.get();
+    }
+
     /** Waits for everything queued on the stream; errors of earlier launches surface here. */
     void sync() {
         makeCurrent();
+        syncs.incrementAndGet();
         cuStreamSynchronize(stream);
     }
 

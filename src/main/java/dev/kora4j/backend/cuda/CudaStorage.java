@@ -27,22 +27,27 @@ final class CudaStorage implements DeviceStorage {
     private final int size;
     private final Release release;
 
-    /** Gives the block back once, whichever of the step's end and the cleaner comes first. */
+    /**
+     * Gives the block back once, whichever of the step's end and the cleaner comes first; for a
+     * lease of a block someone else owns (no allocator), only marks it ended.
+     */
     private static final class Release implements Runnable {
         private final CudaAllocator allocator;
         private final CUdeviceptr pointer;
         private final long bytes;
+        private final String ended;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        Release(CudaAllocator allocator, CUdeviceptr pointer, long bytes) {
+        Release(CudaAllocator allocator, CUdeviceptr pointer, long bytes, String ended) {
             this.allocator = allocator;
             this.pointer = pointer;
             this.bytes = bytes;
+            this.ended = ended;
         }
 
         @Override
         public void run() {
-            if (done.compareAndSet(false, true)) {
+            if (done.compareAndSet(false, true) && allocator != null) {
                 allocator.release(pointer, bytes);
             }
         }
@@ -53,13 +58,36 @@ final class CudaStorage implements DeviceStorage {
         this.size = size;
         long bytes = Math.max(1, (long) size) * Float.BYTES;
         this.pointer = context.allocator.allocate(bytes);
-        this.release = new Release(context.allocator, pointer, bytes); // holds no reference to this
-        CLEANER.register(this, release);
+        this.release = new Release(context.allocator, pointer, bytes, "a tensor made in a buffer-pool step was used after the step ended");
+        CLEANER.register(this, release); // the release holds no reference to this
         BufferPool.releaseAtStepEnd(release);
         if (zero && size > 0) {
             context.makeCurrent();
             cuMemsetD32Async(pointer, 0, size, context.stream());
         }
+    }
+
+    private CudaStorage(CudaContext context, CUdeviceptr pointer, int size, String ended) {
+        this.context = context;
+        this.pointer = pointer;
+        this.size = size;
+        this.release = new Release(null, pointer, 0, ended);
+    }
+
+    /**
+     * The first {@code size} elements of {@code owner}'s block, usable until {@link #end()}: for a
+     * buffer that is refilled, so that a tensor over its old contents cannot read the new ones.
+     */
+    static CudaStorage lease(CudaStorage owner, int size, String ended) {
+        if (size > owner.size) {
+            throw new IllegalArgumentException("cuda: a lease of " + size + " floats from a storage of " + owner.size);
+        }
+        return new CudaStorage(owner.context, owner.at(0), size, ended);
+    }
+
+    /** Ends this storage: a lease's tensors are refused from now on, an owner's block goes back. */
+    void end() {
+        release.run();
     }
 
     /** The device address of element {@code index}. */
@@ -76,7 +104,7 @@ final class CudaStorage implements DeviceStorage {
 
     private void requireLive() {
         if (release.done.get()) { // its block may already hold another tensor's elements
-            throw new IllegalStateException("cuda: a tensor made in a buffer-pool step was used after the step ended");
+            throw new IllegalStateException("cuda: " + release.ended);
         }
     }
 

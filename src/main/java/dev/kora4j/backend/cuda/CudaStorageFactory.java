@@ -4,6 +4,7 @@ import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.DeviceStorageFactory;
 import dev.kora4j.tensor.Storage;
+import dev.kora4j.tensor.Uploader;
 
 /** Storages for {@link Device#CUDA} tensors (found by the tensor layer through ServiceLoader). */
 public final class CudaStorageFactory implements DeviceStorageFactory {
@@ -18,5 +19,10 @@ public final class CudaStorageFactory implements DeviceStorageFactory {
             throw new UnsupportedOperationException("cuda tensors are F32 only (asked for " + dtype + ")");
         }
         return new CudaStorage(CudaContext.get(), size, zero);
+    }
+
+    @Override
+    public Uploader uploader() {
+        return new CudaUploader(CudaContext.get());
     }
 }
