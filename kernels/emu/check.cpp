@@ -361,23 +361,19 @@ static void kora(int n, int d, int r3, int dc) {
     close("kora_forward pre" + shape, pre, wpre, 1e-5);
     close("kora_forward v'" + shape, y, wy, 1e-5);
 
-    int tokenWidth = dc * r3 + dc + 1, weightWidth = d * dc + d;
+    int tokenWidth = dc * r3 + dc + 1, weightWidth = d * dc + d, width = tokenWidth + weightWidth;
     auto run = [&](std::vector<float> &du, std::vector<float> &tok, std::vector<float> &wts) {
-        auto h = nan_filled((size_t) n * dc), tp = nan_filled((size_t) chunks * tokenWidth), wp = nan_filled((size_t) chunks * weightWidth);
+        auto parts = nan_filled((size_t) chunks * width), sums = nan_filled(width);
         du = nan_filled((size_t) n * r3);
-        tok = nan_filled(tokenWidth);
-        wts = nan_filled(weightWidth);
         int warps = 8;
-        while (warps > 1 && warps * (dc * r3 + 2 * dc + 1) * 4 > 48 * 1024) warps /= 2;
-        emu_launch({(unsigned) chunks}, 32 * warps, warps * (dc * r3 + 2 * dc + 1) * 4, [&] {
-            kora_backward_tokens(u.data(), pre.data(), m.data(), w2.data(), b2.data(), &gate, gy.data() + 2 * d, vrow,
-                                 du.data(), h.data(), tp.data(), n, r3, dc, d, chunk);
+        while (warps > 1 && (warps * (dc * r3 + 2 * dc + 1) + chunk * dc) * 4 > 48 * 1024) warps /= 2;
+        emu_launch({(unsigned) chunks}, 32 * warps, (warps * (dc * r3 + 2 * dc + 1) + chunk * dc) * 4, [&] {
+            kora_backward(u.data(), pre.data(), m.data(), w2.data(), b2.data(), &gate, gy.data() + 2 * d, vrow,
+                          du.data(), parts.data(), n, r3, dc, d, chunk);
         });
-        emu_launch({(unsigned) ((d + 127) / 128), (unsigned) chunks}, 128, 0, [&] {
-            kora_backward_weights(gy.data() + 2 * d, vrow, h.data(), &gate, wp.data(), n, dc, d, chunk);
-        });
-        emu_launch({(unsigned) ((tokenWidth + 255) / 256)}, 256, 0, [&] { sum_partials(tp.data(), tok.data(), chunks, tokenWidth); });
-        emu_launch({(unsigned) ((weightWidth + 255) / 256)}, 256, 0, [&] { sum_partials(wp.data(), wts.data(), chunks, weightWidth); });
+        emu_launch({(unsigned) ((width + 255) / 256)}, 256, 0, [&] { sum_partials(parts.data(), sums.data(), chunks, width); });
+        tok.assign(sums.begin(), sums.begin() + tokenWidth);
+        wts.assign(sums.begin() + tokenWidth, sums.end());
     };
     std::vector<float> du, tok, wts, du2, tok2, wts2;
     run(du, tok, wts);
@@ -475,6 +471,37 @@ static void adamw() {
     }
 }
 
+// M = s·W1·B̂ and its backward (host: CudaFused.koraCompose*) against double loops.
+static void kora_compose_check(int d, int r, int dc) {
+    float s = 0.5f;
+    auto w1 = rnd((size_t) dc * 3 * d, -1, 1), g = rnd((size_t) dc * 3 * r, -1, 1);
+    std::vector<float> b[3] = {rnd((size_t) d * r, -1, 1), rnd((size_t) d * r, -1, 1), rnd((size_t) d * r, -1, 1)};
+    auto m = nan_filled((size_t) dc * 3 * r), dw1 = nan_filled((size_t) dc * 3 * d);
+    std::vector<float> db[3] = {nan_filled((size_t) d * r), nan_filled((size_t) d * r), nan_filled((size_t) d * r)};
+    emu_launch({(unsigned) (3 * r), (unsigned) dc}, 128, 0, [&] {
+        kora_compose(w1.data(), b[0].data(), b[1].data(), b[2].data(), s, m.data(), d, r, dc);
+    });
+    emu_launch({(unsigned) ((d + 127) / 128), 3}, 128, dc * 3 * r * 4, [&] {
+        kora_compose_backward(w1.data(), b[0].data(), b[1].data(), b[2].data(), g.data(), s, dw1.data(),
+                              db[0].data(), db[1].data(), db[2].data(), d, r, dc);
+    });
+    std::vector<double> wm((size_t) dc * 3 * r, 0), wdw1((size_t) dc * 3 * d, 0), wdb[3];
+    for (int j = 0; j < 3; j++) wdb[j].assign((size_t) d * r, 0);
+    for (int i = 0; i < dc; i++)
+        for (int j = 0; j < 3; j++)
+            for (int o = 0; o < d; o++)
+                for (int k = 0; k < r; k++) {
+                    double w = w1[(size_t) i * 3 * d + j * d + o], bo = b[j][(size_t) o * r + k], gi = g[(size_t) i * 3 * r + j * r + k];
+                    wm[(size_t) i * 3 * r + j * r + k] += s * w * bo;
+                    wdw1[(size_t) i * 3 * d + j * d + o] += s * gi * bo;
+                    wdb[j][(size_t) o * r + k] += s * w * gi;
+                }
+    std::string shape = " D=" + std::to_string(d) + " r=" + std::to_string(r) + " dc=" + std::to_string(dc);
+    close("kora_compose M" + shape, m, wm, 1e-5);
+    close("kora_compose_backward dW1" + shape, dw1, wdw1, 1e-5);
+    for (int j = 0; j < 3; j++) close("kora_compose_backward dB" + std::to_string(j) + shape, db[j], wdb[j], 1e-5);
+}
+
 int main() {
     elementwise();
     reductions();
@@ -488,6 +515,9 @@ int main() {
     kora(1, 8, 3, 1);
     kora(97, 40, 6, 7);
     kora(70, 48, 48, 32);
+    kora_compose_check(64, 8, 4);
+    kora_compose_check(200, 3, 7);
+    kora_compose_check(768, 8, 4);
     gemm(1, 1, 1, 1, false, false, false);
     gemm(65, 70, 33, 2, false, true, false);
     gemm(100, 65, 129, 1, true, false, true);

@@ -3,6 +3,7 @@ package dev.kora4j.peft;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.KoraCompositionKernel;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.ops.Joins;
 import dev.kora4j.ops.MatMul;
@@ -40,6 +41,49 @@ public final class KoraOp {
         return Views.narrow(w1, 1, j * d, d);
     }
 
+    /** M = s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] [dc, 3r]: in one pass where the backend offers it, else three products. */
+    private static Tensor composition(Backend backend, Tensor w1, Tensor[] b, double s) {
+        int d = b[0].size(0), r = b[0].size(1);
+        Tensor m = Copies.empty(w1, w1.size(0), 3 * r);
+        if (backend instanceof KoraCompositionKernel k) {
+            k.koraComposition(w1, b[0], b[1], b[2], s, m);
+            return m;
+        }
+        for (int j = 0; j < 3; j++) { // M_j = s·W1_j·B_j
+            Tensor mj = mm(backend, w1Part(w1, j, d), b[j]).mul(s);
+            backend.copy(mj, Views.narrow(m, 1, j * r, r));
+        }
+        return m;
+    }
+
+    /**
+     * The gradients through M from G = dL/dM: dB_j = s·W1_jᵀ·G_j into grads[5 + j] and the returned
+     * dW1 = s·[G_q·B_qᵀ, G_k·B_kᵀ, G_v·B_vᵀ], each only where {@code wanted} (B_q, B_k, B_v, W1).
+     */
+    private static Tensor compositionBackward(Backend be, Tensor w1, Tensor[] b, Tensor g, double s, boolean[] wanted, Tensor[] grads) {
+        int dc = w1.size(0), d = b[0].size(0), r = b[0].size(1);
+        if (be instanceof KoraCompositionKernel k) { // all of them in one pass
+            Tensor dw1 = Copies.empty(g, dc, 3 * d);
+            Tensor[] db = {Copies.empty(g, d, r), Copies.empty(g, d, r), Copies.empty(g, d, r)};
+            k.koraCompositionBackward(w1, b[0], b[1], b[2], g, s, dw1, db[0], db[1], db[2]);
+            for (int j = 0; j < 3; j++) {
+                grads[5 + j] = wanted[j] ? db[j] : null;
+            }
+            return wanted[3] ? dw1 : null;
+        }
+        Tensor dw1 = wanted[3] ? Copies.empty(g, dc, 3 * d) : null;
+        for (int j = 0; j < 3; j++) {
+            Tensor gj = Views.narrow(g, 1, j * r, r);
+            if (wanted[j]) {
+                grads[5 + j] = mm(be, Views.transpose(w1Part(w1, j, d), 0, 1), gj).mul(s);
+            }
+            if (dw1 != null) {
+                be.copy(mm(be, gj, Views.transpose(b[j], 0, 1)).mul(s), w1Part(dw1, j, d));
+            }
+        }
+        return dw1;
+    }
+
     /**
      * The fused op. It overwrites the v columns of {@code y} (the qkv output, which nothing else
      * reads) and returns them as a new tensor on the tape.
@@ -53,11 +97,7 @@ public final class KoraOp {
         Tensor aHat = Joins.concat(0, w.aq().detach(), w.ak().detach(), w.av().detach()); // [3r, D]
         Tensor[] b = {w.bq().detach(), w.bk().detach(), w.bv().detach()};
         Tensor w1 = w.w1().detach();
-        Tensor m = Copies.empty(w1, dc, 3 * r);
-        for (int j = 0; j < 3; j++) { // M_j = s·W1_j·B_j
-            Tensor mj = mm(backend, w1Part(w1, j, d), b[j]).mul(s);
-            backend.copy(mj, Views.narrow(m, 1, j * r, r));
-        }
+        Tensor m = composition(backend, w1, b, s);
         Tensor u = mm(backend, x2, Views.transpose(aHat, 0, 1)); // [N, 3r]
         Tensor pre = Copies.empty(x, n, dc);
         Tensor out = y.detach();
@@ -85,17 +125,12 @@ public final class KoraOp {
             grads[1] = gOut;                                                                    // dv passes through
             Tensor dAHat = node.needsGrad(2) || node.needsGrad(3) || node.needsGrad(4)
                     ? mm(be, Views.transpose(du, 0, 1), x2s) : null;                            // dÂ = duᵀ·x
-            Tensor dw1 = node.needsGrad(8) ? Copies.empty(gOut, dc, 3 * d) : null;
             for (int j = 0; j < 3; j++) {
-                Tensor gj = Views.narrow(g, 1, j * r, r);
                 grads[2 + j] = dAHat == null ? null : Views.narrow(dAHat, 0, j * r, r).contiguous();
-                if (node.needsGrad(5 + j)) { // dB_j = s·W1_jᵀ·G_j
-                    grads[5 + j] = mm(be, Views.transpose(w1Part(w1s, j, d), 0, 1), gj).mul(s);
-                }
-                if (dw1 != null) { // dW1_j = s·G_j·B_jᵀ
-                    be.copy(mm(be, gj, Views.transpose(node.saved(5 + j), 0, 1)).mul(s), w1Part(dw1, j, d));
-                }
             }
+            Tensor[] bs = {node.saved(5), node.saved(6), node.saved(7)};
+            boolean[] wanted = {node.needsGrad(5), node.needsGrad(6), node.needsGrad(7), node.needsGrad(8)};
+            Tensor dw1 = compositionBackward(be, w1s, bs, g, s, wanted, grads);
             grads[8] = dw1;
             grads[9] = db1;
             grads[10] = dw2;

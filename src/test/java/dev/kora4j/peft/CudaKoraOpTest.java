@@ -62,4 +62,37 @@ class CudaKoraOpTest {
         assertEquals(before, cuda.hostCopies(), "copies to the host during the fused op's forward and backward");
         assertTrue(a[12].grad() != null && a[12].grad().device() == Device.CUDA, "the gate's gradient is on the device");
     }
+
+    /**
+     * What the fused op launches of the project's kernels (cuBLAS's products u = x·Âᵀ, dx and dÂ are
+     * not counted). Forward: Â's three parts copied into one, M in one pass, the per-token pass.
+     * Backward: the per-token pass, its sums over chunks, every gradient through M in one pass, and
+     * the autograd engine's copy of each of the 13 leaves' first gradient.
+     */
+    @org.junit.jupiter.api.Test
+    void theFusedOpLaunchesOneKernelPerPass() {
+        Tensor[] a = inputs(197, 64, 8, 4, 0.7, Device.CUDA);
+        Tensor y = a[1].mul(1.0);
+        Tensor cotangent = Tensor.uniform(new Rng(8), -1, 1, 2, 197, 3 * 64).to(Device.CUDA);
+        var cuda = dev.kora4j.backend.cuda.CudaBackend.get();
+        var before = cuda.launches();
+        Tensor out = KoraOp.fused(a[0], y, weights(a), 0.5);
+        var afterForward = cuda.launches();
+        out.backward(cotangent);
+        var afterBackward = cuda.launches();
+        assertEquals(java.util.Map.of("copy_strided", 3L, "kora_compose", 1L, "kora_forward", 1L), since(before, afterForward), "forward");
+        assertEquals(java.util.Map.of("kora_backward", 1L, "sum_partials", 1L, "kora_compose_backward", 1L, "copy_strided", 13L),
+                since(afterForward, afterBackward), "backward");
+    }
+
+    private static java.util.Map<String, Long> since(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, n) -> {
+            long d = n - before.getOrDefault(k, 0L);
+            if (d != 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
 }

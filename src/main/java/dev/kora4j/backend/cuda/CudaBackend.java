@@ -10,6 +10,7 @@ import static dev.kora4j.backend.cuda.CudaTensors.rowThreads;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.Backend;
+import dev.kora4j.backend.KoraCompositionKernel;
 import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
@@ -27,7 +28,7 @@ import jcuda.driver.CUdeviceptr;
  * except the few scalars the interface returns (max's argmax, KoRA's dg), which sync.
  * The fused KoRA, attention and AdamW passes are in {@link CudaFused}.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, KoraCompositionKernel {
     private static volatile CudaBackend instance;
 
     final CudaContext context;
@@ -72,6 +73,11 @@ public final class CudaBackend implements Backend {
     /** Copies from the device to the host so far (each one waits for the GPU): for tests of what stays on the device. */
     public long hostCopies() {
         return context.hostCopies();
+    }
+
+    /** Launches so far of each of the project's kernels (cuBLAS's products not counted): for tests of what an op launches. */
+    public java.util.Map<String, Long> launches() {
+        return context.launches();
     }
 
     /** Bytes of device memory the allocator has handed out and not had back. */
@@ -403,6 +409,17 @@ public final class CudaBackend implements Backend {
     public void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
                                    Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
         fused.koraBackward(this, u, pre, m, w2, b2, gate, dv, du, g, db1, dw2, db2, dgate);
+    }
+
+    @Override
+    public void koraComposition(Tensor w1, Tensor bq, Tensor bk, Tensor bv, double s, Tensor m) {
+        fused.koraCompose(w1, bq, bk, bv, s, m);
+    }
+
+    @Override
+    public void koraCompositionBackward(Tensor w1, Tensor bq, Tensor bk, Tensor bv, Tensor g, double s,
+                                        Tensor dw1, Tensor dbq, Tensor dbk, Tensor dbv) {
+        fused.koraComposeBackward(w1, bq, bk, bv, g, s, dw1, dbq, dbk, dbv);
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class CudaContext {
     private final boolean standIn = CudaStandIn.requested();
     private final AtomicLong hostCopies = new AtomicLong();
     private final AtomicLong syncs = new AtomicLong();
+    private final Map<String, Long> launches = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean traceHostCopies = Boolean.getBoolean("kora.cuda.traceHostCopies");
     final CudaAllocator allocator;
 
@@ -222,6 +223,11 @@ public final class CudaContext {
         return hostCopies.get();
     }
 
+    /** How many times each of the project's kernels has been launched so far (cuBLAS's are not counted). */
+    Map<String, Long> launches() {
+        return Map.copyOf(launches);
+    }
+
     /** Times the host has waited for the stream so far. */
     long syncs() {
         return syncs.get();
@@ -249,6 +255,7 @@ public final class CudaContext {
      */
     void launch(String kernel, int[] grid, int[] block, int sharedBytes, Object... args) {
         makeCurrent();
+        launches.merge(kernel, 1L, Long::sum);
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             params[i] = switch (args[i]) {

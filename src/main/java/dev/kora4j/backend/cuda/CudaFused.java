@@ -57,33 +57,63 @@ final class CudaFused {
             requireContiguous(op, t, "output");
         }
         int chunks = Math.max(1, (n + KORA_CHUNK - 1) / KORA_CHUNK);
-        int tokenWidth = dc * r3 + dc + 1, weightWidth = d * dc + d;
-        int warps = warpsFor(op, (long) dc * r3 + 2L * dc + 1); // one warp per token, each with its own partial sums
+        int tokenWidth = dc * r3 + dc + 1, width = tokenWidth + d * dc + d; // per chunk: G, db1, dg, dW2, db2
+        // one warp per token, each with its own partial sums, beside the chunk's h
+        int warps = warpsFor(op, (long) KORA_CHUNK * dc, (long) dc * r3 + 2L * dc + 1);
         int threads = 32 * warps;
-        int shared = warps * (dc * r3 + 2 * dc + 1) * Float.BYTES;
+        int shared = (warps * (dc * r3 + 2 * dc + 1) + KORA_CHUNK * dc) * Float.BYTES;
         try (var ud = dense(context, op, u); var pd = dense(context, op, pre); var md = dense(context, op, m);
              var w2d = dense(context, op, w2); var b2d = dense(context, op, b2);
-             var h = DeviceBuffer.floats(context, (long) n * dc);
-             var tokenParts = DeviceBuffer.floats(context, (long) chunks * tokenWidth);
-             var weightParts = DeviceBuffer.floats(context, (long) chunks * weightWidth);
-             var tokenSums = DeviceBuffer.floats(context, tokenWidth);
-             var weightSums = DeviceBuffer.floats(context, weightWidth)) {
+             var partials = DeviceBuffer.floats(context, (long) chunks * width);
+             var sums = DeviceBuffer.floats(context, width)) {
             if (n > 0) {
-                context.launch("kora_backward_tokens", new int[] {chunks, 1, 1}, new int[] {threads, 1, 1}, shared,
+                context.launch("kora_backward", new int[] {chunks, 1, 1}, new int[] {threads, 1, 1}, shared,
                         ud.pointer(), pd.pointer(), md.pointer(), w2d.pointer(), b2d.pointer(), ptr(op, gate), ptr(op, dv), dv.stride(0),
-                        ptr(op, du), h.pointer(), tokenParts.pointer(), n, r3, dc, d, KORA_CHUNK);
-                context.launch("kora_backward_weights", new int[] {(d + 127) / 128, chunks, 1}, new int[] {128, 1, 1}, 0,
-                        ptr(op, dv), dv.stride(0), h.pointer(), ptr(op, gate), weightParts.pointer(), n, dc, d, KORA_CHUNK);
+                        ptr(op, du), partials.pointer(), n, r3, dc, d, KORA_CHUNK);
             }
             // With no tokens the partial sums are never written: add zero chunks instead.
-            int added = n > 0 ? chunks : 0;
-            backend.sumPartials(tokenParts.pointer(), tokenSums.pointer(), added, tokenWidth);
-            backend.sumPartials(weightParts.pointer(), weightSums.pointer(), added, weightWidth);
-            copy(tokenSums.at(0), ptr(op, g), (long) dc * r3);
-            copy(tokenSums.at((long) dc * r3), ptr(op, db1), dc);
-            copy(weightSums.at(0), ptr(op, dw2), (long) d * dc);
-            copy(weightSums.at((long) d * dc), ptr(op, db2), d);
-            copy(tokenSums.at((long) dc * r3 + dc), ptr(op, dgate), 1);
+            backend.sumPartials(partials.pointer(), sums.pointer(), n > 0 ? chunks : 0, width);
+            copy(sums.at(0), ptr(op, g), (long) dc * r3);
+            copy(sums.at((long) dc * r3), ptr(op, db1), dc);
+            copy(sums.at((long) dc * r3 + dc), ptr(op, dgate), 1);
+            copy(sums.at(tokenWidth), ptr(op, dw2), (long) d * dc);
+            copy(sums.at(tokenWidth + (long) d * dc), ptr(op, db2), d);
+        }
+    }
+
+    /** m ← s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] [dc, 3r] in one launch. */
+    void koraCompose(Tensor w1, Tensor bq, Tensor bk, Tensor bv, double s, Tensor m) {
+        String op = "kora_compose";
+        int dc = w1.size(0), d = bq.size(0), r = bq.size(1);
+        requireContiguous(op, m, "output");
+        if (m.numel() == 0) {
+            return;
+        }
+        try (var w = dense(context, op, w1); var q = dense(context, op, bq); var k = dense(context, op, bk); var v = dense(context, op, bv)) {
+            context.launch("kora_compose", new int[] {3 * r, dc, 1}, new int[] {128, 1, 1}, 0,
+                    w.pointer(), q.pointer(), k.pointer(), v.pointer(), (float) s, ptr(op, m), d, r, dc);
+        }
+    }
+
+    /** dW1 [dc, 3D] and dB_j [D, r] from G = dL/dM [dc, 3r], in one launch. */
+    void koraComposeBackward(Tensor w1, Tensor bq, Tensor bk, Tensor bv, Tensor g, double s, Tensor dw1, Tensor dbq, Tensor dbk, Tensor dbv) {
+        String op = "kora_compose_backward";
+        int dc = w1.size(0), d = bq.size(0), r = bq.size(1);
+        for (Tensor t : new Tensor[] {dw1, dbq, dbk, dbv}) {
+            requireContiguous(op, t, "output");
+        }
+        long shared = (long) dc * 3 * r * Float.BYTES;
+        if (shared > SHARED_LIMIT) {
+            throw new UnsupportedOperationException(op + ": d_comp·3r = " + dc * 3 * r + " does not fit the kernel's shared memory");
+        }
+        if (d == 0 || r == 0) {
+            return;
+        }
+        try (var w = dense(context, op, w1); var q = dense(context, op, bq); var k = dense(context, op, bk); var v = dense(context, op, bv);
+             var gd = dense(context, op, g)) {
+            context.launch("kora_compose_backward", new int[] {(d + 127) / 128, 3, 1}, new int[] {128, 1, 1}, (int) shared,
+                    w.pointer(), q.pointer(), k.pointer(), v.pointer(), gd.pointer(), (float) s,
+                    ptr(op, dw1), ptr(op, dbq), ptr(op, dbk), ptr(op, dbv), d, r, dc);
         }
     }
 

@@ -1,0 +1,18 @@
+package dev.kora4j.backend;
+
+import dev.kora4j.tensor.Tensor;
+
+/**
+ * KoRA's composition weights M = s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] and the gradients through them,
+ * each in one pass: what a backend whose launches cost more than these small products (a GPU)
+ * offers besides {@link Backend}. An op finds it with {@code instanceof}; without it, KoRA builds M
+ * from {@link Backend#matmul}, three products each way.
+ */
+public interface KoraCompositionKernel {
+    /** m [dc, 3r] ← s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] for W1 [dc, 3D] and B_j [D, r]. */
+    void koraComposition(Tensor w1, Tensor bq, Tensor bk, Tensor bv, double s, Tensor m);
+
+    /** dW1 [dc, 3D] and dB_j [D, r] (all contiguous, all written) from g = dL/dM [dc, 3r]. */
+    void koraCompositionBackward(Tensor w1, Tensor bq, Tensor bk, Tensor bv, Tensor g, double s,
+                                 Tensor dw1, Tensor dbq, Tensor dbk, Tensor dbv);
+}
