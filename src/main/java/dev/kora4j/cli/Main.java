@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The `kora` command line: results on stdout, logs on stderr, bad input as one `error:` line (exit 2). */
-@Command(name = "kora", mixinStandardHelpOptions = true, version = "kora4j 0.1.0",
+// INHERIT: every subcommand answers --help, -h, --version and -V, before checking its required options
+@Command(name = "kora", mixinStandardHelpOptions = true, version = "kora4j 0.1.0", scope = CommandLine.ScopeType.INHERIT,
         description = "kora4j: a pure-Java tensor engine that fine-tunes Vision Transformers with LoRA and KoRA.",
         subcommands = {DemoCommand.class, TrainCommand.class, TransferCommand.class, EvalCommand.class, CkaCommand.class,
                 ParityCommand.class, InspectCommand.class, BenchCommand.class, ExampleCommand.class},
