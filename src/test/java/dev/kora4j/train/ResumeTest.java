@@ -55,7 +55,7 @@ class ResumeTest {
         resume.add("--resume");
         CliTestAccess.Run resumed = CliTestAccess.run(resume.toArray(String[]::new));
         assertEquals(0, resumed.status(), resumed.err());
-        assertTrue(resumed.err().contains("resuming from"), resumed.err());
+        assertResumedAt(resumed.err(), stepAtKill); // the last checkpoint, not a fresh start
 
         Experiment a = ResultsJson.read(whole.resolve("results.json")), b = ResultsJson.read(killed.resolve("results.json"));
         assertEquals(a.runs().getFirst().evaluation(), b.runs().getFirst().evaluation());
@@ -85,20 +85,24 @@ class ResumeTest {
         Path log = tmp.resolve("stopped.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(stopped.resolve("run.json")) && process.isAlive() && System.nanoTime() < deadline) {
+        // Wait for the first epoch's checkpoint, then stop early in the second: in the middle of an
+        // epoch, where only the shutdown hook's checkpoint can hold the position.
+        while (stepOf(stopped) < BATCHES && process.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Thread.sleep(1500); // into the first epoch
+        Thread.sleep(50);
         assertTrue(process.isAlive(), Files.readString(log));
         process.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook asks for a checkpoint
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         long step = stepOf(stopped);
-        assertTrue(step > 0, "a checkpoint was saved on the way out: " + Files.readString(log));
+        assertTrue(step > BATCHES && step < 2 * BATCHES, "stopped inside the second epoch, at step " + step + ": " + Files.readString(log));
+        assertTrue(Files.readString(log).contains("stopped at step " + step + "; resume with --resume"), Files.readString(log));
 
         List<String> resume = new ArrayList<>(stopArgs);
         resume.add("--resume");
         CliTestAccess.Run resumed = CliTestAccess.run(resume.toArray(String[]::new));
         assertEquals(0, resumed.status(), resumed.err());
+        assertResumedAt(resumed.err(), step);
         assertArrayEquals(Files.readAllBytes(whole.resolve("adapter/adapter_model.safetensors")),
                 Files.readAllBytes(stopped.resolve("adapter/adapter_model.safetensors")), "identical adapter files");
     }
@@ -120,6 +124,17 @@ class ResumeTest {
      * The step of the checkpoint a resume would load: the latest, else the kept previous one (while a
      * new checkpoint is written the latest is moved aside, and a kill can land in that moment).
      */
+    /** Batches in an epoch of the runs here: 512 training images in batches of 8. */
+    private static final int BATCHES = 512 / 8;
+
+    /** The resumed run says it started from the checkpoint of {@code step}: that epoch and batch, not the start. */
+    private static void assertResumedAt(String log, long step) {
+        assertTrue(step > 0, "a checkpoint after step 0 to resume from, got step " + step);
+        String expected = String.format(": epoch %d, batch %d, step %d", step / BATCHES + 1, step % BATCHES, step);
+        assertTrue(log.lines().anyMatch(l -> l.startsWith("resuming from ") && l.endsWith(expected)),
+                "the resumed run should say 'resuming from …" + expected + "':\n" + log);
+    }
+
     private static long stepOf(Path run) {
         Path file = run.resolve(Checkpoint.FILE);
         if (!Files.exists(file)) {
