@@ -178,8 +178,10 @@ public final class Trainer {
                             double elapsed = seconds + (System.nanoTime() - started) / 1e9;
                             save(trainable, optimizer, epoch, nextBatch, step, lossSum, seen, elapsed, history);
                             if (stopRequested) {
-                                saved.countDown();
+                                // said before the hook is released: once it returns, the JVM may halt mid-sentence
                                 log.printf(Locale.ROOT, "stopped at step %d; resume with --resume%n", step);
+                                log.flush();
+                                saved.countDown();
                                 return new Result(history, null, true, step);
                             }
                         }
