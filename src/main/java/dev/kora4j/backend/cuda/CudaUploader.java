@@ -34,7 +34,7 @@ import jcuda.driver.CUstream_flags;
  *
  * <p>Per upload into slot s (last used by the upload before the previous one):
  * <ol>
- *   <li>the host waits until the copy out of s's host buffer has finished (it started an upload
+ *   <li>the host waits until the copy out of s's host buffer has finished (it was queued two uploads
  *       ago, so it normally has), then fills it;</li>
  *   <li>the copy stream waits for all compute queued so far, which covers every reader of s's
  *       device buffer, then copies;</li>
