@@ -56,13 +56,11 @@ final class CudaUploader implements Uploader {
     private boolean closed;
 
     private static final class Slot {
-        Pointer host;              // page-locked, capacity floats
+        Pointer host;              // page-locked, as many floats as device
         FloatBuffer hostFloats;
-        CudaStorage device;        // owned, capacity floats
+        CudaStorage device;        // owned; null until the first upload
         CudaStorage lease;         // what the last tensor from this slot reads
-        int capacity;
         final CUevent copied = new CUevent();
-        boolean copyQueued;
     }
 
     CudaUploader(CudaContext context) {
@@ -89,13 +87,11 @@ final class CudaUploader implements Uploader {
         context.makeCurrent();
         Slot slot = slots[next];
         next = (next + 1) % SLOTS;
-        if (slot.copyQueued) {
-            cuEventSynchronize(slot.copied); // the host buffer is still being read by its last copy
-        }
+        cuEventSynchronize(slot.copied); // the host buffer may still be read by its last copy (none yet: returns at once)
         if (slot.lease != null) {
             slot.lease.end();
         }
-        if (n > slot.capacity) {
+        if (slot.device == null || n > slot.device.size()) {
             grow(slot, n);
         }
         slot.hostFloats.clear();
@@ -110,7 +106,6 @@ final class CudaUploader implements Uploader {
             cuMemcpyHtoDAsync(slot.device.at(0), slot.host, (long) n * Float.BYTES, copies);
         }
         cuEventRecord(slot.copied, copies);
-        slot.copyQueued = true;
         cuStreamWaitEvent(context.stream(), slot.copied, 0);
         slot.lease = CudaStorage.lease(slot.device, n, REUSED);
         return new Tensor(slot.lease, host.shape(), Shape.contiguousStrides(host.shape()), 0, Device.CUDA);
@@ -127,7 +122,6 @@ final class CudaUploader implements Uploader {
             slot.device.end(); // safe without a sync: later work on the compute stream cannot overtake its readers
         }
         slot.device = BufferPool.outside(() -> new CudaStorage(context, n, false)); // kept across training steps
-        slot.capacity = n;
     }
 
     private static void freeHost(Slot slot) {
