@@ -11,35 +11,34 @@ import java.util.Locale;
 public final class Asserts {
     private Asserts() {}
 
-    /** Same shape and |actual − expected| ≤ atol + rtol·|expected| everywhere. */
+    /** Same shape and, element by element, within {@code tolerance} (numpy's rule); NaN matches NaN. */
+    public static void assertClose(String what, Tensor expected, Tensor actual, Tolerance tolerance) {
+        assertClose(what, expected, actual, tolerance.rtol(), tolerance.atolFor(expected.toDoubleArray()));
+    }
+
+    /** Same shape and |actual − expected| ≤ atol + rtol·|expected| everywhere; the message names the worst element. */
     public static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double atol) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shapes differ: expected " + Shape.format(expected.shape())
                 + ", got " + Shape.format(actual.shape()));
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        int worst = -1;
+        double worstExcess = 0;
         for (int i = 0; i < e.length; i++) {
-            boolean bothNaN = Double.isNaN(e[i]) && Double.isNaN(a[i]);
-            if (!bothNaN && !(Math.abs(a[i] - e[i]) <= atol + rtol * Math.abs(e[i])) && !(e[i] == a[i])) {
-                fail(String.format(Locale.ROOT, "%s: element %d of shape %s: expected %.9g, got %.9g", what, i,
-                        Shape.format(expected.shape()), e[i], a[i]));
+            if ((Double.isNaN(e[i]) && Double.isNaN(a[i])) || e[i] == a[i]) {
+                continue;
+            }
+            double excess = Math.abs(a[i] - e[i]) / (atol + rtol * Math.abs(e[i]));
+            if (Double.isNaN(excess) || excess > worstExcess) {
+                worst = i;
+                worstExcess = excess;
+                if (Double.isNaN(excess)) {
+                    break; // NaN against a number: nothing is worse
+                }
             }
         }
-    }
-
-    /**
-     * For results that sum many terms (products, reductions): elementwise within rtol, with the
-     * absolute slack scaled by the largest expected magnitude, and ‖Δ‖/‖expected‖ ≤ rtol.
-     */
-    public static void assertCloseScaled(String what, Tensor expected, Tensor actual, double rtol) {
-        double maxAbs = 0, diff2 = 0, ref2 = 0;
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        for (int i = 0; i < e.length; i++) {
-            maxAbs = Math.max(maxAbs, Math.abs(e[i]));
-            ref2 += e[i] * e[i];
-            diff2 += (i < a.length ? (a[i] - e[i]) * (a[i] - e[i]) : 0);
-        }
-        assertClose(what, expected, actual, rtol, rtol * Math.max(1e-1, maxAbs) * 0.1);
-        if (ref2 > 0 && Math.sqrt(diff2 / ref2) > rtol) {
-            fail(String.format(Locale.ROOT, "%s: relative norm of the difference %.3g exceeds %.3g", what, Math.sqrt(diff2 / ref2), rtol));
+        if (worst >= 0 && !(worstExcess <= 1)) {
+            fail(String.format(Locale.ROOT, "%s: element %d of shape %s: expected %.9g, got %.9g (|difference| is %.3g times atol %.1g + rtol %.1g·|expected|)",
+                    what, worst, Shape.format(expected.shape()), e[worst], a[worst], worstExcess, atol, rtol));
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.kora4j.ops;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
@@ -18,10 +19,10 @@ class AttentionTest {
         double scale = 1 / Math.sqrt((double) d / heads);
         Tensor fused = Attention.selfAttention(fusedIn, heads, scale);
         Tensor plain = dev.kora4j.nn.Attention.unfused(plainIn, heads, scale);
-        assertCloseScaled("forward", plain, fused, 1e-5);
+        assertClose("forward", plain, fused, Tolerance.CHAINS);
         Tensor g = Tensor.uniform(new Rng(1), -1, 1, b, n, d);
         fused.backward(g);
         plain.backward(g);
-        assertCloseScaled("dqkv", plainIn.grad(), fusedIn.grad(), 1e-4);
+        assertClose("dqkv", plainIn.grad(), fusedIn.grad(), Tolerance.CHAINS);
     }
 }

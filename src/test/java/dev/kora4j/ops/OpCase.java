@@ -1,5 +1,6 @@
 package dev.kora4j.ops;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -10,11 +11,12 @@ import java.util.stream.Collectors;
 
 /**
  * One op under test: a function of leaf inputs of given shapes (it may take views of them, so
- * non-contiguous inputs are covered), with the range the inputs are drawn from.
+ * non-contiguous inputs are covered), with the range the inputs are drawn from and how closely
+ * backends must agree on it.
  */
-record OpCase(String name, Function<Tensor[], Tensor> f, int[][] shapes, double lo, double hi, boolean[] frozen) {
+record OpCase(String name, Function<Tensor[], Tensor> f, int[][] shapes, double lo, double hi, boolean[] frozen, Tolerance tolerance) {
     OpCase(String name, Function<Tensor[], Tensor> f, double lo, double hi, int[]... shapes) {
-        this(name, f, shapes, lo, hi, new boolean[shapes.length]);
+        this(name, f, shapes, lo, hi, new boolean[shapes.length], Tolerance.SUMS);
     }
 
     OpCase(String name, Function<Tensor[], Tensor> f, int[]... shapes) {
@@ -25,7 +27,12 @@ record OpCase(String name, Function<Tensor[], Tensor> f, int[][] shapes, double 
     OpCase frozen(int i) {
         boolean[] f2 = frozen.clone();
         f2[i] = true;
-        return new OpCase(name + " (input " + i + " frozen)", f, shapes, lo, hi, f2);
+        return new OpCase(name + " (input " + i + " frozen)", f, shapes, lo, hi, f2, tolerance);
+    }
+
+    /** The same case compared across backends within {@code t}, forward and gradients. */
+    OpCase within(Tolerance t) {
+        return new OpCase(name, f, shapes, lo, hi, frozen, t);
     }
 
     /** Fresh leaves with the case's seeded values, of the given dtype on the given device. */

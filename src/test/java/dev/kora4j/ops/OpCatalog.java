@@ -1,5 +1,6 @@
 package dev.kora4j.ops;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.peft.LoraOp;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
@@ -21,8 +22,8 @@ final class OpCatalog {
         binary(c, "add", Tensor::add);
         binary(c, "sub", Tensor::sub);
         binary(c, "mul", Tensor::mul);
-        c.add(new OpCase("div", in -> in[0].div(in[1]), 0.5, 2, s(3, 4), s(4)));
-        c.add(new OpCase("div", in -> in[0].div(in[1].t()), 0.5, 2, s(3, 1), s(4, 3)));
+        c.add(new OpCase("div", in -> in[0].div(in[1]), 0.5, 2, s(3, 4), s(4)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("div", in -> in[0].div(in[1].t()), 0.5, 2, s(3, 1), s(4, 3)).within(Tolerance.POINTWISE));
         unary(c, "neg", Tensor::neg, -2, 2);
         unary(c, "add_scalar", x -> x.add(1.5), -2, 2);
         unary(c, "mul_scalar", x -> x.mul(-0.75), -2, 2);
@@ -81,44 +82,44 @@ final class OpCatalog {
         c.add(new OpCase("layer_norm", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-6), s(3, 7), s(7), s(7)));
         c.add(new OpCase("layer_norm", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-5), s(2, 3, 5), s(5), s(5)).frozen(1));
         c.add(new OpCase("layer_norm of view", in -> LayerNorm.layerNorm(in[0].t(), in[1], in[2], 1e-6), s(6, 4), s(6), s(6)));
-        c.add(new OpCase("dropout", in -> in[0].dropout(0.3, new Rng(11), true), s(4, 5)));
+        c.add(new OpCase("dropout", in -> in[0].dropout(0.3, new Rng(11), true), s(4, 5)).within(Tolerance.POINTWISE));
         c.add(new OpCase("cross_entropy", in -> CrossEntropy.crossEntropy(in[0], new int[] {0, 6, 3, 3}), s(4, 7)));
         c.add(new OpCase("cross_entropy smoothed", in -> CrossEntropy.crossEntropy(in[0], new int[] {2, 0, 1}, 0.1), s(3, 5)));
 
-        c.add(new OpCase("concat dim 1", in -> Joins.concat(1, in[0], in[1].t(), in[2]), s(2, 3), s(1, 2), s(2, 2)));
-        c.add(new OpCase("concat dim 0", in -> Joins.concat(0, in[0], in[1]), s(1, 3), s(2, 3)));
+        c.add(new OpCase("concat dim 1", in -> Joins.concat(1, in[0], in[1].t(), in[2]), s(2, 3), s(1, 2), s(2, 2)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("concat dim 0", in -> Joins.concat(0, in[0], in[1]), s(1, 3), s(2, 3)).within(Tolerance.POINTWISE));
         c.add(new OpCase("split", in -> {
             Tensor[] parts = Joins.split(in[0], 1, 2, 3, 1);
             return parts[0].sum(false, 1).mul(parts[2].sum(false, 1)).add(parts[1].exp().sum(false, 1));
         }, s(3, 6)));
-        c.add(new OpCase("stack", in -> Joins.stack(1, in[0], in[1].t(), in[2]), s(2, 3), s(3, 2), s(2, 3)));
-        c.add(new OpCase("patches", in -> Patches.extract(in[0], 2), s(2, 3, 4, 6)));
-        c.add(new OpCase("class token", in -> in[0].select(1, 0), s(2, 5, 3)));
+        c.add(new OpCase("stack", in -> Joins.stack(1, in[0], in[1].t(), in[2]), s(2, 3), s(3, 2), s(2, 3)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("patches", in -> Patches.extract(in[0], 2), s(2, 3, 4, 6)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("class token", in -> in[0].select(1, 0), s(2, 5, 3)).within(Tolerance.POINTWISE));
         c.add(new OpCase("attention", in -> Attention.selfAttention(in[0], 2, 0.3), s(2, 5, 12)));
         c.add(new OpCase("attention one head", in -> Attention.selfAttention(in[0], 1, 0.5), s(1, 3, 9)));
         c.add(new OpCase("attention (unfused oracle)", in -> dev.kora4j.nn.Attention.unfused(in[0], 2, 0.3), s(2, 5, 12)));
 
-        c.add(new OpCase("reshape", in -> in[0].reshape(4, -1).mul(in[1]), s(2, 3, 2), s(3)));
-        c.add(new OpCase("permute", in -> in[0].permute(2, 0, 1).exp(), s(2, 3, 4)));
-        c.add(new OpCase("narrow", in -> in[0].narrow(1, 1, 2).exp(), s(3, 4)));
-        c.add(new OpCase("expand", in -> in[0].expand(3, 4).mul(in[1]), s(1, 4), s(3, 4)));
-        c.add(new OpCase("contiguous", in -> in[0].t().contiguous().mul(in[1]), s(3, 4), s(4, 3)));
-        c.add(new OpCase("unsqueeze squeeze", in -> in[0].unsqueeze(1).squeeze(1).mul(in[0]), s(3, 2)));
+        c.add(new OpCase("reshape", in -> in[0].reshape(4, -1).mul(in[1]), s(2, 3, 2), s(3)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("permute", in -> in[0].permute(2, 0, 1).exp(), s(2, 3, 4)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("narrow", in -> in[0].narrow(1, 1, 2).exp(), s(3, 4)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("expand", in -> in[0].expand(3, 4).mul(in[1]), s(1, 4), s(3, 4)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("contiguous", in -> in[0].t().contiguous().mul(in[1]), s(3, 4), s(4, 3)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("unsqueeze squeeze", in -> in[0].unsqueeze(1).squeeze(1).mul(in[0]), s(3, 2)).within(Tolerance.POINTWISE));
         return c;
     }
 
     private static void binary(List<OpCase> c, String name, java.util.function.BinaryOperator<Tensor> op) {
-        c.add(new OpCase(name, in -> op.apply(in[0], in[1]), s(3, 5), s(3, 5)));
-        c.add(new OpCase(name + " broadcast", in -> op.apply(in[0], in[1]), s(4, 1, 5), s(3, 1)));
-        c.add(new OpCase(name + " broadcast rank", in -> op.apply(in[0], in[1]), s(7), s(2, 7)));
-        c.add(new OpCase(name + " scalar-like", in -> op.apply(in[0], in[1]), s(1), s(3, 4)));
-        c.add(new OpCase(name + " of views", in -> op.apply(in[0].t(), in[1].narrow(0, 1, 4)), s(3, 4), s(6, 3)));
+        c.add(new OpCase(name, in -> op.apply(in[0], in[1]), s(3, 5), s(3, 5)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name + " broadcast", in -> op.apply(in[0], in[1]), s(4, 1, 5), s(3, 1)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name + " broadcast rank", in -> op.apply(in[0], in[1]), s(7), s(2, 7)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name + " scalar-like", in -> op.apply(in[0], in[1]), s(1), s(3, 4)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name + " of views", in -> op.apply(in[0].t(), in[1].narrow(0, 1, 4)), s(3, 4), s(6, 3)).within(Tolerance.POINTWISE));
     }
 
     private static void unary(List<OpCase> c, String name, Function<Tensor, Tensor> op, double lo, double hi) {
-        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(17)));
-        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(2, 1, 5)));
-        c.add(new OpCase(name + " of view", in -> op.apply(in[0].t()), lo, hi, s(5, 7)));
+        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(17)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name, in -> op.apply(in[0]), lo, hi, s(2, 1, 5)).within(Tolerance.POINTWISE));
+        c.add(new OpCase(name + " of view", in -> op.apply(in[0].t()), lo, hi, s(5, 7)).within(Tolerance.POINTWISE));
     }
 
     /**
@@ -130,7 +131,7 @@ final class OpCatalog {
         c.add(new OpCase("gemm edges", in -> in[0].matmul(in[1]), s(37, 300), s(300, 53)));
         c.add(new OpCase("gemm k blocks", in -> in[0].matmul(in[1].t()), s(130, 600), s(70, 600)));
         c.add(new OpCase("gemm tall", in -> in[0].t().matmul(in[1]), s(257, 140), s(257, 96)));
-        c.add(new OpCase("bmm attention", in -> in[0].matmul(in[1].transpose(-2, -1)).softmax(-1).matmul(in[0]), s(2, 3, 65, 16), s(2, 3, 65, 16)));
+        c.add(new OpCase("bmm attention", in -> in[0].matmul(in[1].transpose(-2, -1)).softmax(-1).matmul(in[0]), s(2, 3, 65, 16), s(2, 3, 65, 16)).within(Tolerance.CHAINS));
         c.add(new OpCase("linear big", in -> MatMul.linear(in[0], in[1], in[2]).gelu(), s(4, 65, 48), s(100, 48), s(100)));
         c.add(new OpCase("lora linear big", in -> dev.kora4j.peft.LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0),
                 s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8)).frozen(1).frozen(2));
@@ -140,15 +141,15 @@ final class OpCatalog {
         c.add(new OpCase("linear thin residual", in -> MatMul.linear(in[0], in[1], in[2], LinearTail.residual(in[3])),
                 s(37, 32), s(8, 32), s(8), s(37, 8)));
         c.add(new OpCase("lora linear gelu k blocks", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.5, LinearTail.GELU),
-                s(3, 70, 300), s(50, 300), s(50), s(8, 300), s(50, 8)).frozen(1).frozen(2));
+                s(3, 70, 300), s(50, 300), s(50), s(8, 300), s(50, 8)).frozen(1).frozen(2).within(Tolerance.CHAINS));
         c.add(new OpCase("lora linear residual big", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.0, LinearTail.residual(in[5])),
                 s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8), s(4, 65, 144)).frozen(1).frozen(2));
         c.add(new OpCase("lora linear residual 64-wide panels", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.8, LinearTail.residual(in[5])),
                 s(3, 70, 48), s(128, 48), s(128), s(8, 48), s(128, 8), s(3, 70, 128)).frozen(1).frozen(2));
-        c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)));
-        c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)));
-        c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77)));
-        c.add(new OpCase("mul columns", in -> in[0].mul(in[1]), s(300, 77), s(300, 1)));
+        c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)).within(Tolerance.POINTWISE));
+        c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77))); // the bias gradient sums 300 rows
+        c.add(new OpCase("mul columns", in -> in[0].mul(in[1]), s(300, 77), s(300, 1))); // the column gradient sums 77
         c.add(new OpCase("sum rows", in -> in[0].sum(false, 0), s(20000, 3)));
         c.add(new OpCase("sum long row", in -> in[0].sum(), s(100003)));
         c.add(new OpCase("sum middle", in -> in[0].sum(true, 1), s(3, 5000, 7)));
@@ -156,7 +157,7 @@ final class OpCatalog {
         c.add(new OpCase("log_softmax wide", in -> in[0].logSoftmax(-1), -10, 10, s(60, 1000)));
         c.add(new OpCase("layer_norm wide", in -> LayerNorm.layerNorm(in[0], in[1], in[2], 1e-6), s(300, 192), s(192), s(192)));
         c.add(new OpCase("cross_entropy wide", in -> CrossEntropy.crossEntropy(in[0], labels(200, 100), 0.1), -5, 5, s(200, 100)));
-        c.add(new OpCase("patches vit", in -> Patches.extract(in[0], 4), s(3, 3, 32, 32)));
+        c.add(new OpCase("patches vit", in -> Patches.extract(in[0], 4), s(3, 3, 32, 32)).within(Tolerance.POINTWISE));
         c.add(new OpCase("attention vit", in -> Attention.selfAttention(in[0], 3, 0.125), s(3, 65, 3 * 48)));
         return c;
     }

@@ -1,6 +1,6 @@
 package dev.kora4j.ops;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.kora4j.tensor.DType;
@@ -29,7 +29,7 @@ class OpParityTest {
         Tensor[] dev = op.inputs(DType.F32, device);
         Tensor outRef = op.f().apply(ref);
         Tensor outDev = op.f().apply(dev);
-        assertCloseScaled(op + " forward", outRef, outDev, 1e-4);
+        assertClose(op + " forward", outRef, outDev, op.tolerance());
 
         Tensor cotangent = Tensor.uniform(new Rng(99), -1, 1, outRef.shape());
         outRef.backward(cotangent.to(Device.REFERENCE));
@@ -39,7 +39,7 @@ class OpParityTest {
                 assertNull(dev[i].grad(), op + ": frozen input " + i + " got a gradient");
                 continue;
             }
-            assertCloseScaled(op + " gradient of input " + i, ref[i].grad(), dev[i].grad(), 1e-4);
+            assertClose(op + " gradient of input " + i, ref[i].grad(), dev[i].grad(), op.tolerance());
         }
     }
 }

@@ -1,9 +1,10 @@
 package dev.kora4j.peft;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.autograd.GradMode;
 import dev.kora4j.io.Safetensors;
 import dev.kora4j.io.SafetensorsFile;
@@ -35,7 +36,7 @@ class AdapterFilesTest {
         PeftModel loaded = AdapterFiles.load(TinyModels.vit(DType.F32, Device.CPU), dir);
         Tensor images = TinyModels.images(2, DType.F32, Device.CPU);
         try (var scope = GradMode.noGrad()) {
-            assertCloseScaled("logits", saved.forward(images), loaded.forward(images), 0);
+            assertClose("logits", saved.forward(images), loaded.forward(images), Tolerance.EXACT);
         }
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary files are left behind");

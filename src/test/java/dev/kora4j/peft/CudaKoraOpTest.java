@@ -1,9 +1,10 @@
 package dev.kora4j.peft;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.backend.cuda.CudaSupport;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -42,12 +43,12 @@ class CudaKoraOpTest {
         Tensor[] a = inputs(n, d, r, dc, gate, Device.CUDA), b = inputs(n, d, r, dc, gate, oracle);
         Tensor fused = KoraOp.fused(a[0], a[1].mul(1.0), weights(a), 0.5);
         Tensor unfused = KoraOp.unfused(b[0], b[1], weights(b), 0.5);
-        assertCloseScaled("forward", unfused, fused, 1e-5);
+        assertClose("forward", unfused, fused, Tolerance.CHAINS);
         Tensor cotangent = Tensor.uniform(new Rng(8), -1, 1, fused.shape());
         fused.backward(cotangent.to(Device.CUDA));
         unfused.backward(cotangent.to(oracle));
         for (int i = 0; i < a.length; i++) {
-            assertCloseScaled("gradient of input " + i, b[i].grad(), a[i].grad(), 1e-4);
+            assertClose("gradient of input " + i, b[i].grad(), a[i].grad(), Tolerance.CHAINS);
         }
     }
 

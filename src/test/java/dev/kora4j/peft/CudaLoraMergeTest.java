@@ -1,7 +1,8 @@
 package dev.kora4j.peft;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.backend.cuda.CudaSupport;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
@@ -31,7 +32,7 @@ class CudaLoraMergeTest {
             lora.merge(qkv, true);
             restored[i] = qkv.weight().to(Device.CPU).mul(1.0);
         }
-        assertCloseScaled("merged weight", merged[0], merged[1], 1e-6);
-        assertCloseScaled("unmerged weight", original[1], restored[1], 1e-6);
+        assertClose("merged weight", merged[0], merged[1], Tolerance.SUMS);
+        assertClose("unmerged weight", original[1], restored[1], Tolerance.SUMS);
     }
 }

@@ -1,7 +1,8 @@
 package dev.kora4j.peft;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.autograd.GradCheck;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
@@ -35,12 +36,12 @@ class KoraOpTest {
         Tensor[] a = inputs(n, d, r, dc, gate, DType.F32, device), b = inputs(n, d, r, dc, gate, DType.F32, device);
         Tensor fused = KoraOp.fused(a[0], a[1].mul(1.0), weights(a), 0.5);
         Tensor unfused = KoraOp.unfused(b[0], b[1], weights(b), 0.5);
-        assertCloseScaled("forward", unfused, fused, 1e-5);
+        assertClose("forward", unfused, fused, Tolerance.CHAINS);
         Tensor cotangent = Tensor.uniform(new Rng(8), -1, 1, fused.shape()).to(device);
         fused.backward(cotangent);
         unfused.backward(cotangent);
         for (int i = 0; i < a.length; i++) {
-            assertCloseScaled("gradient of input " + i, b[i].grad(), a[i].grad(), 1e-4);
+            assertClose("gradient of input " + i, b[i].grad(), a[i].grad(), Tolerance.CHAINS);
         }
     }
 

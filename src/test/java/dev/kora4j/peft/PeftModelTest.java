@@ -1,12 +1,13 @@
 package dev.kora4j.peft;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.autograd.GradCheck;
 import dev.kora4j.autograd.GradMode;
 import dev.kora4j.io.InputException;
@@ -44,7 +45,7 @@ class PeftModelTest {
         Tensor images = TinyModels.images(2, DType.F32, Device.CPU);
         Tensor before = logits(PeftModel.fullFineTuning(TinyModels.vit(DType.F32, Device.CPU)), images);
         PeftModel adapted = PeftModel.inject(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter(json), new Rng(4));
-        assertCloseScaled("logits", before, logits(adapted, images), 1e-6);
+        assertClose("logits", before, logits(adapted, images), Tolerance.SUMS);
     }
 
     @Test
@@ -117,11 +118,11 @@ class PeftModelTest {
         TinyModels.randomizeAdapters(cpu, 5);
         Tensor lossRef = CrossEntropy.crossEntropy(ref.forward(TinyModels.images(3, DType.F32, Device.REFERENCE)), new int[] {0, 2, 4});
         Tensor lossCpu = CrossEntropy.crossEntropy(cpu.forward(TinyModels.images(3, DType.F32, Device.CPU)), new int[] {0, 2, 4});
-        assertCloseScaled("loss", lossRef, lossCpu, 1e-5);
+        assertClose("loss", lossRef, lossCpu, Tolerance.CHAINS);
         lossRef.backward();
         lossCpu.backward();
         for (var e : ref.trainable().entrySet()) {
-            assertCloseScaled(e.getKey(), e.getValue().grad(), cpu.trainable().get(e.getKey()).grad(), 1e-4);
+            assertClose(e.getKey(), e.getValue().grad(), cpu.trainable().get(e.getKey()).grad(), Tolerance.CHAINS);
         }
     }
 
@@ -136,10 +137,10 @@ class PeftModelTest {
         Tensor w0 = qkv.weight().contiguous().mul(1.0);
         lora.merge(qkv, false);
         Tensor merged = lora.b().matmul(lora.a()).mul(2).add(w0);
-        assertCloseScaled("merged weight", merged, qkv.weight(), 1e-6);
+        assertClose("merged weight", merged, qkv.weight(), Tolerance.SUMS);
         lora.merge(qkv, true);
-        assertCloseScaled("unmerged weight", w0, qkv.weight(), 1e-6);
-        assertCloseScaled("logits after merge and unmerge", adapted, logits(m, images), 1e-6);
+        assertClose("unmerged weight", w0, qkv.weight(), Tolerance.SUMS);
+        assertClose("logits after merge and unmerge", adapted, logits(m, images), Tolerance.CHAINS);
     }
 
     @Test
@@ -149,7 +150,7 @@ class PeftModelTest {
         PeftModel target = PeftModel.inject(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter(KORA), new Rng(5));
         target.loadAdapter(source.adapterTensors(), "adapter.safetensors");
         Tensor images = TinyModels.images(2, DType.F32, Device.CPU);
-        assertCloseScaled("logits", logits(source, images), logits(target, images), 1e-6);
+        assertClose("logits", logits(source, images), logits(target, images), Tolerance.SUMS);
 
         var missing = new java.util.LinkedHashMap<>(source.adapterTensors());
         missing.remove("base_model.model.blocks.1.attn.qkv.kora_gate");

@@ -1,10 +1,11 @@
 package dev.kora4j.backend.cuda;
 
-import static dev.kora4j.Asserts.assertCloseScaled;
+import static dev.kora4j.Asserts.assertClose;
 import static dev.kora4j.Asserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kora4j.Tolerance;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.UnaryOp;
@@ -59,11 +60,11 @@ class CudaBackendTest {
         Tensor yr = refOut(5, 7), yc = CudaSupport.poisoned(5, 7);
         ref.map(op, 1.7, xr, yr);
         cuda.map(op, 1.7, xc, yc);
-        assertCloseScaled(op + " forward", yr, yc, 1e-5);
+        assertClose(op + " forward", yr, yc, Tolerance.POINTWISE);
         Tensor dr = refOut(5, 7), dc = CudaSupport.poisoned(5, 7);
         ref.mapBackward(op, 1.7, xr, yr, g[0], dr);
         cuda.mapBackward(op, 1.7, xc, yc, g[1], dc);
-        assertCloseScaled(op + " backward", dr, dc, 1e-4);
+        assertClose(op + " backward", dr, dc, Tolerance.POINTWISE);
     }
 
     @ParameterizedTest
@@ -74,7 +75,7 @@ class CudaBackendTest {
         Tensor or = refOut(shape), oc = CudaSupport.poisoned(shape);
         ref.zip(op, a[0].expand(shape), b[0].expand(shape), or);
         cuda.zip(op, a[1].expand(shape), b[1].expand(shape), oc);
-        assertCloseScaled(op.toString(), or, oc, 1e-6);
+        assertClose(op.toString(), or, oc, Tolerance.POINTWISE);
     }
 
     @Test
@@ -98,7 +99,7 @@ class CudaBackendTest {
         Tensor or = refOut(outShape), oc = CudaSupport.poisoned(outShape);
         ref.sum(x[0], dims, or);
         cuda.sum(x[1], dims, oc);
-        assertCloseScaled("sum over " + dimList, or, oc, 1e-5);
+        assertClose("sum over " + dimList, or, oc, Tolerance.SUMS);
     }
 
     @ParameterizedTest
@@ -145,7 +146,7 @@ class CudaBackendTest {
                 cuda.copy(c0[1], cc); // c0[0] already holds the reference's sum
             }
             gemm.multiply(ac, bc, cc, acc);
-            assertCloseScaled(gemm.description(), cr, cc, 1e-4);
+            assertClose(gemm.description(), cr, cc, Tolerance.SUMS);
         }
     }
 
@@ -166,9 +167,9 @@ class CudaBackendTest {
             backends[i].linear(a[i], b[i], out, e);
             outs[i] = new Tensor[] {out, pre};
         }
-        assertCloseScaled("out", outs[0][0], outs[1][0], 1e-4);
+        assertClose("out", outs[0][0], outs[1][0], Tolerance.SUMS);
         if (gelu) {
-            assertCloseScaled("pre-activation", outs[0][1], outs[1][1], 1e-4);
+            assertClose("pre-activation", outs[0][1], outs[1][1], Tolerance.SUMS);
         }
     }
 
@@ -179,11 +180,11 @@ class CudaBackendTest {
         Tensor yr = refOut(rows, cols), yc = CudaSupport.poisoned(rows, cols);
         ref.softmax(x[0], yr, log);
         cuda.softmax(x[1], yc, log);
-        assertCloseScaled("softmax", yr, yc, 1e-5);
+        assertClose("softmax", yr, yc, Tolerance.SUMS);
         Tensor dr = refOut(rows, cols), dc = CudaSupport.poisoned(rows, cols);
         ref.softmaxBackward(yr, g[0], dr, log);
         cuda.softmaxBackward(yc, g[1], dc, log);
-        assertCloseScaled("softmax backward", dr, dc, 1e-4);
+        assertClose("softmax backward", dr, dc, Tolerance.SUMS);
     }
 
     @ParameterizedTest
@@ -194,19 +195,19 @@ class CudaBackendTest {
         Tensor oc = CudaSupport.poisoned(rows, d), mc = CudaSupport.poisoned(rows), rc = CudaSupport.poisoned(rows);
         ref.layerNorm(x[0], gamma[0], beta[0], 1e-6, or, mr, rr);
         cuda.layerNorm(x[1], gamma[1], beta[1], 1e-6, oc, mc, rc);
-        assertCloseScaled("layer norm", or, oc, 1e-4);
-        assertCloseScaled("mean", mr, mc, 1e-5);
-        assertCloseScaled("rstd", rr, rc, 1e-4);
+        assertClose("layer norm", or, oc, Tolerance.SUMS);
+        assertClose("mean", mr, mc, Tolerance.SUMS);
+        assertClose("rstd", rr, rc, Tolerance.SUMS);
         Tensor dxr = refOut(rows, d), dgr = refOut(d), dbr = refOut(d);
         Tensor dxc = CudaSupport.poisoned(rows, d), dgc = CudaSupport.poisoned(d), dbc = CudaSupport.poisoned(d);
         ref.layerNormBackward(x[0], gamma[0], mr, rr, g[0], dxr, dgr, dbr);
         cuda.layerNormBackward(x[1], gamma[1], mc, rc, g[1], dxc, wantGamma ? dgc : null, wantBeta ? dbc : null);
-        assertCloseScaled("dx", dxr, dxc, 1e-4);
+        assertClose("dx", dxr, dxc, Tolerance.CHAINS);
         if (wantGamma) {
-            assertCloseScaled("dgamma", dgr, dgc, 1e-4);
+            assertClose("dgamma", dgr, dgc, Tolerance.CHAINS);
         }
         if (wantBeta) {
-            assertCloseScaled("dbeta", dbr, dbc, 1e-4);
+            assertClose("dbeta", dbr, dbc, Tolerance.CHAINS);
         }
     }
 
@@ -221,12 +222,12 @@ class CudaBackendTest {
         Tensor lr = refOut(rows), pr = refOut(rows, classes), lc = CudaSupport.poisoned(rows), pc = CudaSupport.poisoned(rows, classes);
         ref.crossEntropy(x[0], labels, smoothing, lr, pr);
         cuda.crossEntropy(x[1], labels, smoothing, lc, pc);
-        assertCloseScaled("row losses", lr, lc, 1e-5);
-        assertCloseScaled("probs", pr, pc, 1e-5);
+        assertClose("row losses", lr, lc, Tolerance.SUMS);
+        assertClose("probs", pr, pc, Tolerance.SUMS);
         Tensor dr = refOut(rows, classes), dc = CudaSupport.poisoned(rows, classes);
         ref.crossEntropyBackward(pr, labels, smoothing, 0.25, dr);
         cuda.crossEntropyBackward(pc, labels, smoothing, 0.25, dc);
-        assertCloseScaled("dlogits", dr, dc, 1e-5);
+        assertClose("dlogits", dr, dc, Tolerance.SUMS);
     }
 
     @ParameterizedTest(name = "B={0} N={1} D={2} heads={3}")
@@ -238,12 +239,12 @@ class CudaBackendTest {
         Tensor oc = CudaSupport.poisoned(b, n, d), pc = CudaSupport.poisoned(b, heads, n, n);
         ref.attention(qkv[0], heads, scale, or, pr);
         cuda.attention(qkv[1], heads, scale, oc, pc);
-        assertCloseScaled("probs", pr, pc, 1e-4);
-        assertCloseScaled("out", or, oc, 1e-4);
+        assertClose("probs", pr, pc, Tolerance.CHAINS);
+        assertClose("out", or, oc, Tolerance.CHAINS);
         Tensor dr = refOut(b, n, 3 * d), dc = CudaSupport.poisoned(b, n, 3 * d);
         ref.attentionBackward(qkv[0], pr, g[0], heads, scale, dr);
         cuda.attentionBackward(qkv[1], pc, g[1], heads, scale, dc);
-        assertCloseScaled("dqkv", dr, dc, 1e-4);
+        assertClose("dqkv", dr, dc, Tolerance.CHAINS);
     }
 
     /** KoRA's per-token passes against the reference loops; v and dv' are column slices of a [N, 3D] tensor as in the op. */
@@ -257,8 +258,8 @@ class CudaBackendTest {
         Tensor prer = refOut(n, dc), prec = CudaSupport.poisoned(n, dc);
         ref.koraTokensForward(u[0], m[0], b1[0], w2[0], b2[0], gate[0], prer, vr);
         cuda.koraTokensForward(u[1], m[1], b1[1], w2[1], b2[1], gate[1], prec, vc);
-        assertCloseScaled("pre", prer, prec, 1e-5);
-        assertCloseScaled("v'", y[0], y[1], 1e-5);
+        assertClose("pre", prer, prec, Tolerance.SUMS);
+        assertClose("v'", y[0], y[1], Tolerance.CHAINS);
 
         Tensor dvr = gy[0].narrow(1, 2 * d, d), dvc = gy[1].narrow(1, 2 * d, d);
         Tensor[] refOuts = {refOut(n, r3), refOut(dc, r3), refOut(dc), refOut(d, dc), refOut(d)};
@@ -275,7 +276,7 @@ class CudaBackendTest {
         }
         String[] names = {"du", "G", "db1", "dW2", "db2"};
         for (int i = 0; i < names.length; i++) {
-            assertCloseScaled(names[i], refOuts[i], runs[0][i], 1e-4);
+            assertClose(names[i], refOuts[i], runs[0][i], Tolerance.CHAINS);
             assertSameBits(names[i] + " repeats", runs[0][i], runs[1][i]);
         }
         assertEquals(dgr, dgc[0], 1e-4 * Math.max(1, Math.abs(dgr)), "dg");
