@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kora4j.Asserts;
 import dev.kora4j.io.Safetensors;
 import dev.kora4j.io.SafetensorsFile;
 import dev.kora4j.nn.PosEmbedResample;
@@ -27,16 +28,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The golden cases of test-data/golden (made by PyTorch + timm in float64, see its README) reproduced
- * on the reference and cpu backends within the contract's tolerances: ‖Δ‖/‖ref‖ ≤ 1e-4 for logits and
- * loss, ≤ 1e-3 for each gradient, and ‖Δ‖ ≤ 1e-6 where ‖ref‖ ≤ 1e-6.
+ * on the reference and cpu backends, far inside the contract's tolerances (‖Δ‖/‖ref‖ ≤ 1e-4 for
+ * logits and loss, 1e-3 for gradients): a few times what float32 achieves, as a whole and per element.
  */
 class GoldenParityTest {
     static final Path GOLDEN = Path.of("test-data", "golden");
+    /**
+     * ‖Δ‖/‖ref‖ for every output. PyTorch's own float32 rerun reaches 1.6e-6 and kora4j 1e-5 (the
+     * eight-stage KORA_SEED chain); the contract allows 1e-4 and 1e-3.
+     */
+    static final double NORM = 5e-5;
+    /**
+     * Per element: |Δ| ≤ ELEMENT_RMS·rms(ref) + ELEMENT_RTOL·|ref|. The worst element of PyTorch's
+     * float32 rerun is 1e-5 of its tensor's RMS, kora4j's 3.5e-5.
+     */
+    static final double ELEMENT_RMS = 1e-4, ELEMENT_RTOL = 5e-5;
 
     static Stream<Arguments> cases() throws IOException {
-        JsonNode index = new ObjectMapper().readTree(GOLDEN.resolve("index.json").toFile());
         List<Arguments> out = new ArrayList<>();
-        for (JsonNode c : index.get("cases")) {
+        for (JsonNode c : index().get("cases")) {
             for (Device d : new Device[] {Device.REFERENCE, Device.CPU}) {
                 out.add(Arguments.of(c.get("name").asText(), d));
             }
@@ -44,28 +54,45 @@ class GoldenParityTest {
         return out.stream();
     }
 
-    static Parity.Inputs inputs(Path dir) {
+    static JsonNode index() throws IOException {
+        return new ObjectMapper().readTree(GOLDEN.resolve("index.json").toFile());
+    }
+
+    /** A case's files; a case with inputs_from reads that case's backbone and batch. */
+    static Parity.Inputs inputs(String name) throws IOException {
+        Path dir = GOLDEN.resolve(name), shared = dir;
+        for (JsonNode c : index().get("cases")) {
+            if (c.get("name").asText().equals(name) && c.has("inputs_from")) {
+                shared = GOLDEN.resolve(c.get("inputs_from").asText());
+            }
+        }
         boolean adapter = Files.exists(dir.resolve("adapter.safetensors"));
-        return new Parity.Inputs(dir.resolve("config.json"), dir.resolve("backbone.safetensors"),
+        return new Parity.Inputs(dir.resolve("config.json"), shared.resolve("backbone.safetensors"),
                 adapter ? dir.resolve("adapter_config.json") : null, adapter ? dir.resolve("adapter.safetensors") : null,
-                dir.resolve("batch.safetensors"));
+                shared.resolve("batch.safetensors"));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
-    void matchesPyTorch(String name, Device device) {
-        Path dir = GOLDEN.resolve(name);
-        Map<String, Tensor> got = Parity.run(inputs(dir), device);
-        try (SafetensorsFile expected = Safetensors.open(dir.resolve("expected.safetensors"))) {
+    void matchesPyTorch(String name, Device device) throws IOException {
+        assertMatches(name, device);
+    }
+
+    /** Every output of the case on {@code device} against PyTorch's. */
+    static void assertMatches(String name, Device device) throws IOException {
+        Map<String, Tensor> got = Parity.run(inputs(name), device);
+        try (SafetensorsFile expected = Safetensors.open(GOLDEN.resolve(name).resolve("expected.safetensors"))) {
             assertEquals(new TreeSet<>(expected.names()), new TreeSet<>(got.keySet()), name + ": the set of outputs");
             for (String key : expected.names()) {
-                double tolerance = key.startsWith("grad.") ? 1e-3 : 1e-4;
-                assertWithin(name + " " + key, expected.tensor(key), got.get(key), tolerance);
+                assertWithin(name + " " + key, expected.tensor(key), got.get(key), NORM);
             }
         }
     }
 
-    /** The contract's rule: relative norm of the difference, or an absolute norm where the reference is zero. */
+    /**
+     * The relative norm of the difference within {@code relTolerance} and every element within the
+     * class's per-element bound, or, where the reference is zero (‖ref‖ ≤ 1e-6), ‖Δ‖ ≤ 1e-6.
+     */
     static void assertWithin(String what, Tensor expected, Tensor actual, double relTolerance) {
         assertEquals(List.of(box(expected.shape())), List.of(box(actual.shape())), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
@@ -79,6 +106,10 @@ class GoldenParityTest {
         boolean ok = ref <= 1e-6 ? diff <= 1e-6 : diff / ref <= relTolerance;
         if (!ok) {
             fail(String.format(Locale.ROOT, "%s: ‖Δ‖ = %.3g, ‖ref‖ = %.3g (relative %.3g > %.1g)", what, diff, ref, diff / ref, relTolerance));
+        }
+        if (ref > 1e-6) {
+            double rms = ref / Math.sqrt(e.length);
+            Asserts.assertClose(what, expected, actual, ELEMENT_RTOL, ELEMENT_RMS * rms);
         }
     }
 
