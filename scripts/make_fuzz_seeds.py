@@ -167,18 +167,4 @@ put("rgba.png", png(1, 1, 6, 8, [b"\xc0\x80\x20\x40"]))
 put("interlaced.png", png(1, 1, 2, 8, [b"\x01\x02\x03"], interlace=1))
 for name in ("truncated.jpg", "empty.jpg", "not-an-image.jpg"):
     put("bad-" + name, read(BAD, "images", name))
-# ---------------------------------------------------------------- all parsers behind a selector byte
-
-# The order of AllParsersFuzzTest.TARGETS; seeds over 10 kB are left out to keep the copies small.
-TARGETS = [("io", "SafetensorsFuzzTest", "openAndReadAll"), ("nn", "ViTConfigFuzzTest", "read"),
-           ("peft", "AdapterConfigFuzzTest", "read"), ("data", "CifarBinaryFuzzTest", "open"),
-           ("data", "IdxDatasetFuzzTest", "open"), ("data", "TinyImageNetFuzzTest", "open"),
-           ("data", "ImageDecoderFuzzTest", "decode")]
-put = seeds("", "AllParsersFuzzTest", "anyParser")
-for selector, (package, test, method) in enumerate(TARGETS):
-    folder = os.path.join(RESOURCES, package, test + "Inputs", method)
-    for name in sorted(os.listdir(folder)):
-        data = read(folder, name)
-        if len(data) <= 10_000:
-            put("%d-%s-%s" % (selector, test.replace("FuzzTest", ""), name), bytes([selector]) + data)
 print("seeds written under", os.path.relpath(RESOURCES, ROOT))

@@ -16,7 +16,7 @@ public class CifarBinaryFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code dir} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code dir} as scratch space. */
     public static void target(byte[] input, Path dir) throws Exception {
         Path file = Files.write(dir.resolve("train.bin"), input);
         FuzzCheck.check(input.length, 1 << 20, 8, () -> {

@@ -19,7 +19,7 @@ public class IdxDatasetFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code scratch} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code scratch} as scratch space. */
     public static void target(byte[] input, Path scratch) throws Exception {
         Path dir = FuzzCheck.scratch(scratch.resolve("idx"));
         int flags = input.length > 0 ? input[0] : 0;

@@ -24,7 +24,7 @@ public class ImageDecoderFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code dir} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code dir} as scratch space. */
     public static void target(byte[] input, Path dir) throws Exception {
         Path file = Files.write(dir.resolve("image.jpg"), input);
         FuzzCheck.check(input.length, 24 << 20, 64, () -> ImageDecoder.decode(file, CAPS));

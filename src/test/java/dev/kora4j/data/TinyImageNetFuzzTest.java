@@ -25,7 +25,7 @@ public class TinyImageNetFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code scratch} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code scratch} as scratch space. */
     public static void target(byte[] input, Path scratch) throws Exception {
         Path root = FuzzCheck.scratch(scratch.resolve("tiny"));
         FuzzParts parts = FuzzParts.split(input, 0);

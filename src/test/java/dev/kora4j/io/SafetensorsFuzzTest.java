@@ -20,7 +20,7 @@ public class SafetensorsFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code dir} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code dir} as scratch space. */
     public static void target(byte[] input, Path dir) throws Exception {
         Path file = Files.write(dir.resolve("fuzz.safetensors"), input);
         // Values widen at most 8× (BOOL and U8 to long); the header's JSON tree costs some more.

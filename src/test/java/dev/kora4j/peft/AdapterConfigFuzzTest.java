@@ -23,7 +23,7 @@ public class AdapterConfigFuzzTest {
         target(input, tmp);
     }
 
-    /** One fuzz input, with {@code dir} as scratch space (AllParsersFuzzTest calls this too). */
+    /** One fuzz input, with {@code dir} as scratch space. */
     public static void target(byte[] input, Path dir) throws Exception {
         Path file = Files.write(dir.resolve("adapter_config.json"), input);
         FuzzCheck.check(input.length, 4 << 20, 64, () -> {
