@@ -100,7 +100,7 @@ public final class SourceRun {
         RunResult run = new RunResult(Methods.label(adapter), RunResult.Phase.SOURCE, r.data().label(), r.options().seed(),
                 runConfig, ParamCount.of(model.allParameters()), result.epochs(), result.last(), null,
                 (System.nanoTime() - started) / 1e9, warnings);
-        writeReport(r.out(), "Training: " + run.method() + " on " + r.data(), runConfig, List.of(run));
+        writeReport(r.out(), "Training: " + run.method() + " on " + ShownPaths.of(r.data(), r.out()), runConfig, List.of(run));
         return run;
     }
 
@@ -128,7 +128,7 @@ public final class SourceRun {
 
     static Map<String, String> runConfig(Request r, String preprocess) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("data", r.data().toString());
+        m.put("data", ShownPaths.of(r.data(), r.out()));
         m.put("protocol", r.protocol().toString());
         m.put("preprocess", preprocess);
         m.put("epochs", String.valueOf(r.options().epochs()));

@@ -87,8 +87,8 @@ public final class TransferRun {
             throw new InputException("the transfer was stopped at step " + result.steps() + "; its checkpoint is kept in " + r.out());
         }
         Map<String, String> config = new java.util.LinkedHashMap<>();
-        config.put("source_run", r.sourceRun().toString());
-        config.put("data", r.data().toString());
+        config.put("source_run", ShownPaths.of(r.sourceRun(), r.out()));
+        config.put("data", ShownPaths.of(r.data(), r.out()));
         config.put("protocol", r.protocol().toString());
         config.put("shots", String.valueOf(r.shots()));
         config.put("train_images", String.valueOf(subset.length));
@@ -98,7 +98,7 @@ public final class TransferRun {
         String method = Methods.label(dev.kora4j.peft.AdapterConfig.parse(dev.kora4j.io.JsonFile.parse("run adapter config", source.adapterConfigJson())));
         RunResult run = new RunResult(method, RunResult.Phase.TRANSFER, r.data().label(), r.options().seed(), config,
                 ParamCount.of(model.allParameters()), result.epochs(), result.last(), null, (System.nanoTime() - started) / 1e9, warnings);
-        SourceRun.writeReport(r.out(), "Transfer: " + method + " to " + r.data(), config, List.of(run));
+        SourceRun.writeReport(r.out(), "Transfer: " + method + " to " + ShownPaths.of(r.data(), r.out()), config, List.of(run));
         return run;
     }
 }

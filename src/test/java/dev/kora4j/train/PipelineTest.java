@@ -1,6 +1,7 @@
 package dev.kora4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +43,14 @@ class PipelineTest {
 
         JsonNode cka = lastJson(CliTestAccess.run("cka", "--run", run.toString(), "--data", "idx:" + data, "--images", "16"));
         assertEquals(2, cka.get("blocks").size());
-        assertEquals(1.0, cka.get("class_token").get(0).get(0).asDouble(), 1e-9);
+        for (String tokens : List.of("class_token", "mean_token")) {
+            JsonNode m = cka.get(tokens);
+            assertEquals(1.0, m.get(0).get(0).asDouble(), 1e-9, tokens + ": a block against itself");
+            assertEquals(m.get(0).get(1).asDouble(), m.get(1).get(0).asDouble(), 1e-12, tokens + ": CKA is symmetric");
+            double across = m.get(0).get(1).asDouble();
+            assertTrue(across > 0.05 && across < 0.999, tokens + ": two different blocks are alike but not the same: " + across);
+        }
+        assertEquals(cka.get("class_token"), new ObjectMapper().readTree(run.resolve("cka.json").toFile()).get("class_token"), "cka.json holds what was printed");
         assertTrue(Files.readString(run.resolve("report.md")).contains("CKA"));
 
         Path transfer = tmp.resolve("transfer");
@@ -50,6 +58,10 @@ class PipelineTest {
                 "--epochs", "5", "--out", transfer.toString(), "--workers", "0"));
         assertEquals(4, moved.get("distinct_labels").asInt());
         assertTrue(Files.exists(transfer.resolve("report.md")));
+        for (Path report : List.of(run.resolve("report.md"), transfer.resolve("report.md"), run.resolve("results.json"))) {
+            String text = Files.readString(report);
+            assertFalse(text.contains(tmp.toAbsolutePath().toString()), report + " names a folder of this machine:\n" + text);
+        }
     }
 
     @Test
