@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kora4j.io.RawTensor;
 import dev.kora4j.io.Safetensors;
 import dev.kora4j.io.SafetensorsFile;
+import dev.kora4j.parity.GoldenParityTest;
 import dev.kora4j.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ class ParityCommandTest {
         try (SafetensorsFile got = Safetensors.open(out); SafetensorsFile want = Safetensors.open(c.resolve("expected.safetensors"))) {
             assertEquals(new java.util.TreeSet<>(want.names()), new java.util.TreeSet<>(got.names()));
             assertEquals(0, got.info("loss").shape().length);
+            for (String name : want.names()) { // the values PyTorch computed, not only their names
+                GoldenParityTest.assertWithin(name, want.tensor(name), got.tensor(name), GoldenParityTest.NORM);
+            }
         }
     }
 

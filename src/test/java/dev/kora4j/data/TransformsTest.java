@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TransformsTest {
     private static final float EPS = 1e-6f;
@@ -152,6 +154,21 @@ class TransformsTest {
         Image img = ramp(1, 3);
         assertEquals(2f, Transforms.horizontalFlip(1.0).apply(img, new Rng(0)).get(0, 0, 0));
         assertEquals(0f, Transforms.horizontalFlip(0.0).apply(img, new Rng(0)).get(0, 0, 0));
+    }
+
+    /** 10,000 seeded draws flip about p of the images: 5 standard deviations, so p ± 0.05 fails. */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.5, 0.25})
+    void flipProbabilityIsHonouredInBetween(double p) {
+        Image img = ramp(1, 3);
+        Transform flip = Transforms.horizontalFlip(p);
+        Rng rng = new Rng(7);
+        int n = 10_000, flipped = 0;
+        for (int i = 0; i < n; i++) {
+            flipped += flip.apply(img, rng).get(0, 0, 0) == 2f ? 1 : 0;
+        }
+        double sd = Math.sqrt(n * p * (1 - p));
+        assertEquals(n * p, flipped, 5 * sd, "flips out of " + n + " at p = " + p);
     }
 
     @Test

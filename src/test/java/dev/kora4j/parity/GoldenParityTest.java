@@ -31,13 +31,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * on the reference and cpu backends, far inside the contract's tolerances (‖Δ‖/‖ref‖ ≤ 1e-4 for
  * logits and loss, 1e-3 for gradients): a few times what float32 achieves, as a whole and per element.
  */
-class GoldenParityTest {
+public class GoldenParityTest {
     static final Path GOLDEN = Path.of("test-data", "golden");
     /**
      * ‖Δ‖/‖ref‖ for every output. PyTorch's own float32 rerun reaches 1.6e-6 and kora4j 1e-5 (the
      * eight-stage KORA_SEED chain); the contract allows 1e-4 and 1e-3.
      */
-    static final double NORM = 5e-5;
+    public static final double NORM = 5e-5;
     /**
      * Per element: |Δ| ≤ ELEMENT_RMS·rms(ref) + ELEMENT_RTOL·|ref|. The worst element of PyTorch's
      * float32 rerun is 1e-5 of its tensor's RMS, kora4j's 3.5e-5.
@@ -93,7 +93,7 @@ class GoldenParityTest {
      * The relative norm of the difference within {@code relTolerance} and every element within the
      * class's per-element bound, or, where the reference is zero (‖ref‖ ≤ 1e-6), ‖Δ‖ ≤ 1e-6.
      */
-    static void assertWithin(String what, Tensor expected, Tensor actual, double relTolerance) {
+    public static void assertWithin(String what, Tensor expected, Tensor actual, double relTolerance) {
         assertEquals(List.of(box(expected.shape())), List.of(box(actual.shape())), what + ": shape");
         double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
         double diff = 0, ref = 0;

@@ -1,6 +1,7 @@
 package dev.kora4j.peft;
 
 import static dev.kora4j.Asserts.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,7 +55,9 @@ class PeftModelTest {
         Map<String, Tensor> t = lora.trainable();
         assertEquals(2 * 4 * 2 + 2, t.size());
         assertTrue(t.containsKey("base_model.model.blocks.1.attn.qkv.lora_A.weight"));
-        assertEquals(List.of(36, 2), List.of(t.get("base_model.model.blocks.1.attn.qkv.lora_B.weight").shape()[0], 2));
+        // PEFT's shapes: lora_A [r, in], lora_B [out, r], here r = 2 and qkv 12 → 36
+        assertArrayEquals(new int[] {36, 2}, t.get("base_model.model.blocks.1.attn.qkv.lora_B.weight").shape());
+        assertArrayEquals(new int[] {2, 12}, t.get("base_model.model.blocks.1.attn.qkv.lora_A.weight").shape());
         assertTrue(t.containsKey("base_model.model.head.weight"));
         assertFalse(lora.vit().blocks.get(0).attn.qkv.weight().requiresGrad());
 

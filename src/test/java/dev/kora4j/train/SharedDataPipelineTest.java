@@ -40,7 +40,8 @@ class SharedDataPipelineTest {
                 "--data", "cifar100:" + cifar, "--epochs", "1", "--batch", "64", "--lr", "1e-3", "--out", run.toString()));
         assertEquals(10_000, trained.get("samples").asInt(), "evaluated on the whole CIFAR-100 test split");
         assertEquals(100, trained.get("distinct_labels").asInt());
-        assertTrue(trained.get("accuracy").asDouble() >= 0.0);
+        // chance is 1 % (s.d. 0.1 % over 10,000 images): twice chance is learning, not luck
+        assertTrue(trained.get("accuracy").asDouble() > 0.02, "one epoch learns something of CIFAR-100: " + trained);
 
         JsonNode eval = json(CliTestAccess.run("eval", "--run", run.toString(), "--data", "cifar100:" + cifar));
         assertEquals(trained.get("accuracy").asDouble(), eval.get("accuracy").asDouble());

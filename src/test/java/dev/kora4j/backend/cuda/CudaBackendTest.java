@@ -4,6 +4,8 @@ import static dev.kora4j.Asserts.assertClose;
 import static dev.kora4j.Asserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.Tolerance;
 import dev.kora4j.backend.Backend;
@@ -311,8 +313,18 @@ class CudaBackendTest {
     }
 
     @Test
-    void reportsItsGemm() {
-        System.out.println(cuda.describe());
-        assertEquals(cuda.usesCublas(), cuda.describe().contains("cuBLAS"));
+    void reportsItsDeviceAndGemm() {
+        String described = cuda.describe();
+        System.out.println(described);
+        assertTrue(described.matches("cuda: \\S.* \\(sm_\\d+\\), GEMM: .*\\S.*"), described);
+        assertEquals(cuda.usesCublas(), described.contains("cuBLAS"), described);
+        System.setProperty("kora.cuda.gemm", "kernel");
+        try {
+            CudaGemm chosen = new CudaGemm(cuda.context);
+            assertFalse(chosen.usesCublas(), "kora.cuda.gemm=kernel chooses the hand-written kernel");
+            assertTrue(chosen.description().contains("kernel") && !chosen.description().contains("cuBLAS"), chosen.description());
+        } finally {
+            System.clearProperty("kora.cuda.gemm");
+        }
     }
 }
