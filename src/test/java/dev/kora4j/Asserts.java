@@ -13,14 +13,19 @@ public final class Asserts {
 
     /** Same shape and, element by element, within {@code tolerance} (numpy's rule); NaN matches NaN. */
     public static void assertClose(String what, Tensor expected, Tensor actual, Tolerance tolerance) {
-        assertClose(what, expected, actual, tolerance.rtol(), tolerance.atolFor(expected.toDoubleArray()));
+        double[] e = expected.toDoubleArray();
+        assertClose(what, expected, e, actual, tolerance.rtol(), tolerance.atolFor(e));
     }
 
     /** Same shape and |actual − expected| ≤ atol + rtol·|expected| everywhere; the message names the worst element. */
     public static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double atol) {
+        assertClose(what, expected, expected.toDoubleArray(), actual, rtol, atol);
+    }
+
+    private static void assertClose(String what, Tensor expected, double[] e, Tensor actual, double rtol, double atol) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shapes differ: expected " + Shape.format(expected.shape())
                 + ", got " + Shape.format(actual.shape()));
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        double[] a = actual.toDoubleArray();
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < e.length; i++) {

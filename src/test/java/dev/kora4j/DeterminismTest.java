@@ -68,26 +68,15 @@ class DeterminismTest {
     @ParameterizedTest(name = "{0} threads")
     @ValueSource(ints = {2, 3, 4, 7})
     void anyThreadCountGivesTheBitsOfOne(int threads) {
-        List<Tensor> one = ONE_THREAD.get(), many = run(threads);
+        List<Tensor> one = OneThread.RESULTS, many = run(threads);
         for (int i = 0; i < one.size(); i++) {
             assertSameBits("result " + i + " with " + threads + " threads", one.get(i), many.get(i));
         }
     }
 
-    private static final java.util.function.Supplier<List<Tensor>> ONE_THREAD = memoize(() -> run(1));
-
-    private static <T> java.util.function.Supplier<T> memoize(java.util.function.Supplier<T> f) {
-        Object[] cell = new Object[1];
-        return () -> {
-            synchronized (cell) {
-                if (cell[0] == null) {
-                    cell[0] = f.get();
-                }
-                @SuppressWarnings("unchecked")
-                T t = (T) cell[0];
-                return t;
-            }
-        };
+    /** The one-thread results, computed once for all thread counts (on first use, by the holder idiom). */
+    private static final class OneThread {
+        static final List<Tensor> RESULTS = run(1);
     }
 
     @Test
