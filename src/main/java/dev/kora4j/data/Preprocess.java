@@ -13,10 +13,8 @@ import java.util.Locale;
  *   <li>{@code seed-cifar} and {@code seed-tinyimagenet}: the seed notebook's (datasets.md §4.3):
  *       bilinear resize to img × img, then its CIFAR-100 or ImageNet mean/std.</li>
  * </ul>
- * Each clips to [0, 1] after resizing, as PIL does when it resizes 8-bit images. PIL's rounding to
- * 8 bits after each of its two resize passes is not reproduced: on CIFAR-100 images the presets
- * stayed within one 8-bit level of timm's and the notebook's PIL pipelines (largest differences
- * 0.0084 and 0.013 after normalisation).
+ * Both resize the 8-bit image as PIL does ({@link PilResize}), so their output has the bits of timm's
+ * and the notebook's own transforms (PreprocessGoldenTest, against timm, torchvision and PIL).
  */
 public final class Preprocess {
     public static final double TIMM_CROP_PCT = 0.9;
@@ -47,7 +45,6 @@ public final class Preprocess {
         }
         int scaleSize = (int) Math.floor(img / cropPct);
         return Transforms.resizeShortSide(scaleSize, Resampling.Filter.BICUBIC)
-                .then(Transforms.clampUnit())
                 .then(Transforms.centerCrop(img, img))
                 .then(Transforms.normalize(TIMM_MEAN, TIMM_STD));
     }
@@ -64,7 +61,6 @@ public final class Preprocess {
 
     private static Transform seed(int img, float[] mean, float[] std) {
         return Transforms.resize(img, img, Resampling.Filter.BILINEAR)
-                .then(Transforms.clampUnit())
                 .then(Transforms.normalize(mean, std));
     }
 

@@ -6,14 +6,14 @@ import dev.kora4j.ops.Resampling;
 public final class Transforms {
     private Transforms() {}
 
-    /** Resize to height × width (see {@link Resize} for the exact convention). */
+    /** Resize an 8-bit image to height × width as PIL does (torchvision's Resize((h, w)) on a PIL image; {@link PilResize}). */
     public static Transform resize(int height, int width, Resampling.Filter filter) {
-        return (image, rng) -> Resize.resize(image, height, width, filter);
+        return (image, rng) -> PilResize.resize(image, height, width, filter);
     }
 
-    /** Resize so the shorter side is {@code size}, keeping the aspect ratio (torchvision's Resize(int)). */
+    /** Resize an 8-bit image so the shorter side is {@code size}, keeping the aspect ratio, as torchvision's Resize(int) on a PIL image. */
     public static Transform resizeShortSide(int size, Resampling.Filter filter) {
-        return (image, rng) -> Resize.resizeShortSide(image, size, filter);
+        return (image, rng) -> PilResize.resizeShortSide(image, size, filter);
     }
 
     /** The centred height × width window (torchvision's CenterCrop; zero padding where the image is smaller). */
@@ -60,11 +60,6 @@ public final class Transforms {
         float[] m = mean.clone();
         float[] s = std.clone();
         return (image, rng) -> normalize(image, m, s);
-    }
-
-    /** Clips values to [0, 1], as a resize on 8-bit images (PIL) does; bicubic can overshoot. */
-    public static Transform clampUnit() {
-        return (image, rng) -> clamp(image, 0f, 1f);
     }
 
     /** torchvision's centre offset: round((size − crop) / 2), halves to even as Python's round does. */
@@ -124,15 +119,6 @@ public final class Transforms {
             for (int i = c * plane, end = i + plane; i < end; i++) {
                 dst[i] = (src[i] - mean[c]) / std[c];
             }
-        }
-        return new Image(image.height(), image.width(), dst);
-    }
-
-    public static Image clamp(Image image, float lo, float hi) {
-        float[] src = image.data();
-        float[] dst = new float[src.length];
-        for (int i = 0; i < src.length; i++) {
-            dst[i] = Math.min(hi, Math.max(lo, src[i]));
         }
         return new Image(image.height(), image.width(), dst);
     }

@@ -5,7 +5,7 @@ package dev.kora4j.ops;
  * {@code F.interpolate(..., align_corners=False, antialias=True)}, built to match PIL): output index i
  * covers input coordinates around (i + 0.5)·s with s = in/out, the filter is stretched by max(s, 1)
  * (shrinking averages every input it covers, enlarging interpolates), taps outside the input are
- * dropped and the rest renormalised. Images ({@code data.Resize}) and position embeddings
+ * dropped and the rest renormalised. Images ({@code data.PilResize}) and position embeddings
  * ({@code nn.PosEmbedResample}) are resized with these weights, one axis after the other.
  */
 public final class Resampling {

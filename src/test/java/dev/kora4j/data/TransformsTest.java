@@ -48,46 +48,23 @@ class TransformsTest {
         }
     }
 
-    /*
-     * Hand computation (PIL / torch antialias=True). Shrinking 4 → 2: scale s = 2, the filter is
-     * stretched by 2, output 0 is centred at 1.0 and takes inputs 0..2 with weights
-     * tri((j − 1 + 0.5)/2) = 0.75, 0.75, 0.25 (sum 1.75): (0 + 0.75 + 0.5)/1.75 = 5/7.
-     * Output 1 is centred at 3.0: inputs 1..3, weights 0.25, 0.75, 0.75: (0.25 + 1.5 + 2.25)/1.75 = 16/7.
-     */
-    @Test
-    void bilinearShrinkAveragesEveryCoveredPixel() {
-        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resampling.Filter.BILINEAR), 0, 5.0 / 7, 16.0 / 7);
-    }
-
-    /* Enlarging 2 → 4 (s = 0.5): centres 0.25, 0.75, 1.25, 1.75; at the edges the lone tap is renormalised to 1. */
-    @Test
-    void bilinearEnlargeInterpolates() {
-        assertRow(Resize.resize(row(0, 1), 1, 4, Resampling.Filter.BILINEAR), 2, 0, 0.25, 0.75, 1);
-    }
-
-    /*
-     * Bicubic, a = −0.5. Shrinking 4 → 2: output 0 (centre 1.0, support 4) takes inputs 0..3 with
-     * weights cubic(∓0.25) = 0.8671875 (twice), cubic(0.75) = 0.2265625, cubic(1.25) = −0.0703125,
-     * sum 121/64: (0.8671875 + 0.453125 − 0.2109375)/(121/64) = 71/121; output 1 = 3 − 71/121 by symmetry.
-     * Enlarging 2 → 4: output 0 (centre 0.25) takes inputs 0, 1 with weights cubic(0.25) = 111/128 and
-     * cubic(1.25) = −9/128: −9/102 = −3/34 (overshoot below 0); output 1 (centre 0.75): cubic(0.25),
-     * cubic(0.75) = 29/128: 29/140.
-     */
-    @Test
-    void bicubicMatchesTheHandComputedWeights() {
-        assertRow(Resize.resize(row(0, 1, 2, 3), 1, 2, Resampling.Filter.BICUBIC), 1, 71.0 / 121, 292.0 / 121);
-        assertRow(Resize.resize(row(0, 1), 1, 4, Resampling.Filter.BICUBIC), 0, -3.0 / 34, 29.0 / 140, 111.0 / 140, 37.0 / 34);
-    }
-
+    /** 8-bit levels; resizing 2 × 2 → 4 × 4 bilinearly moves a pixel by 0, 1/4, 3/4 or 1 of the step, all whole levels here. */
     @Test
     void resizingIsSeparableAndPerChannel() {
-        // v = c·100 + 2y + x on a 2 × 2 grid is linear, so bilinear resizing resamples y and x independently.
-        Image out = Resize.resize(ramp(2, 2), 4, 4, Resampling.Filter.BILINEAR);
+        Image grid = Image.blank(2, 2);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 2; y++) {
+                for (int x = 0; x < 2; x++) {
+                    grid.data()[(c * 2 + y) * 2 + x] = (c * 60 + 40 * y + 20 * x) / 255f;
+                }
+            }
+        }
+        Image out = PilResize.resize(grid, 4, 4, Resampling.Filter.BILINEAR);
         double[] t = {0, 0.25, 0.75, 1};
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
                 for (int x = 0; x < 4; x++) {
-                    assertEquals(c * 100 + 2 * t[y] + t[x], out.get(c, y, x), 1e-4);
+                    assertEquals((float) ((c * 60 + 40 * t[y] + 20 * t[x]) / 255f), out.get(c, y, x));
                 }
             }
         }
@@ -96,20 +73,20 @@ class TransformsTest {
     @Test
     void aConstantImageStaysConstant() {
         Image img = Image.blank(5, 3);
-        Arrays.fill(img.data(), 0.3f);
+        Arrays.fill(img.data(), 77 / 255f);
         for (Resampling.Filter f : Resampling.Filter.values()) {
-            for (float v : Resize.resize(img, 11, 2, f).data()) {
-                assertEquals(0.3f, v, EPS);
+            for (float v : PilResize.resize(img, 11, 2, f).data()) {
+                assertEquals(77 / 255f, v);
             }
         }
     }
 
     @Test
     void resizeShortSideKeepsTheAspectRatio() {
-        Image wide = Resize.resizeShortSide(Image.blank(32, 64), 248, Resampling.Filter.BICUBIC);
+        Image wide = PilResize.resizeShortSide(Image.blank(32, 64), 248, Resampling.Filter.BICUBIC);
         assertEquals(248, wide.height());
         assertEquals(496, wide.width());
-        Image tall = Resize.resizeShortSide(Image.blank(50, 30), 248, Resampling.Filter.BILINEAR);
+        Image tall = PilResize.resizeShortSide(Image.blank(50, 30), 248, Resampling.Filter.BILINEAR);
         assertEquals(413, tall.height()); // int(248 · 50 / 30) = int(413.3)
         assertEquals(248, tall.width());
     }
@@ -203,29 +180,31 @@ class TransformsTest {
     @Test
     void timmPresetIsBicubicShortSideThenCentreCropAtHalfMeanAndStd() {
         Image img = Image.blank(32, 48);
-        Arrays.fill(img.data(), 0.75f);
+        Arrays.fill(img.data(), 191 / 255f); // an 8-bit level, as decoded images hold
         Image out = Preprocess.timm(224).apply(img, new Rng(0));
         assertEquals(224, out.height());
         assertEquals(224, out.width());
         for (float v : out.data()) {
-            assertEquals((0.75f - 0.5f) / 0.5f, v, EPS);
+            assertEquals((191 / 255f - 0.5f) / 0.5f, v);
         }
         // The crop is taken from a 248 × 372 resize (floor(224 / 0.9) = 248): the centre of a ramp survives.
-        Image r = Preprocess.timm(8, 0.5).apply(ramp(4, 4), new Rng(0)); // 4 → 16, crop 8 at offset 4
+        Image levels = Transforms.normalize(new float[] {0, 0, 0}, new float[] {255, 255, 255}).apply(ramp(4, 4), null);
+        Image r = Preprocess.timm(8, 0.5).apply(levels, new Rng(0)); // 4 → 16, crop 8 at offset 4
         Image manual = Transforms.normalize(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f}).apply(
-                Transforms.centerCrop(Transforms.clamp(Resize.resize(ramp(4, 4), 16, 16, Resampling.Filter.BICUBIC), 0f, 1f), 8, 8), null);
+                Transforms.centerCrop(PilResize.resize(levels, 16, 16, Resampling.Filter.BICUBIC), 8, 8), null);
         assertArrayEquals(manual.data(), r.data());
     }
 
     @Test
     void seedPresetsAreBilinearSquareResizesWithTheNotebooksConstants() {
         Image img = Image.blank(32, 32);
-        Arrays.fill(img.data(), 0.5f);
+        float level = 128 / 255f;
+        Arrays.fill(img.data(), level);
         Image cifar = Preprocess.named("seed-cifar", 224).apply(img, new Rng(0));
         assertEquals(224, cifar.height());
-        assertEquals((0.5f - 0.5071f) / 0.2675f, cifar.get(0, 100, 100), EPS);
-        assertEquals((0.5f - 0.4867f) / 0.2565f, cifar.get(1, 0, 0), EPS);
-        assertEquals((0.5f - 0.4408f) / 0.2761f, cifar.get(2, 223, 223), EPS);
+        assertEquals((level - 0.5071f) / 0.2675f, cifar.get(0, 100, 100));
+        assertEquals((level - 0.4867f) / 0.2565f, cifar.get(1, 0, 0));
+        assertEquals((level - 0.4408f) / 0.2761f, cifar.get(2, 223, 223));
         Image tiny = Preprocess.named("seed-tinyimagenet", 224).apply(Image.blank(64, 48), new Rng(0));
         assertEquals(224, tiny.width());
         assertEquals((0f - 0.485f) / 0.229f, tiny.get(0, 0, 0), EPS);
@@ -234,8 +213,8 @@ class TransformsTest {
     }
 
     @Test
-    void bicubicOvershootIsClippedInThePresets() {
-        // A sharp edge overshoots under bicubic; PIL clips to [0, 255], and so do the presets.
+    void bicubicOvershootIsClippedToEightBitLevels() {
+        // A sharp edge overshoots under bicubic (ResamplingTest: −3/34 of the step); PIL clips each pass to [0, 255].
         Image edge = Image.blank(4, 4);
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
@@ -243,11 +222,12 @@ class TransformsTest {
                 edge.data()[(c * 4 + y) * 4 + 3] = 1f;
             }
         }
-        float min = Float.MAX_VALUE;
-        for (float v : Resize.resize(edge, 16, 16, Resampling.Filter.BICUBIC).data()) {
-            min = Math.min(min, v);
+        Image up = PilResize.resize(edge, 16, 16, Resampling.Filter.BICUBIC);
+        for (float v : up.data()) {
+            assertEquals(Math.round(v * 255) / 255f, v, "an 8-bit level: " + v);
         }
-        assertTrue(min < 0f, "bicubic overshoots");
+        assertEquals(0f, up.get(0, 5, 4), "the dark side's overshoot, clipped to 0");
+        assertEquals(1f, up.get(0, 5, 11), "the bright side's overshoot, clipped to 1");
         for (float v : Preprocess.timm(16, 1.0).apply(edge, new Rng(0)).data()) {
             assertTrue(v >= -1f && v <= 1f, "after clipping and (x − 0.5)/0.5 every value is in [−1, 1]: " + v);
         }
