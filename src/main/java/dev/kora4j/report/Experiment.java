@@ -15,13 +15,24 @@ import java.util.Set;
  * @param settings settings common to all runs, as text, in the order given (model, data, device, …)
  * @param runs the runs, in the order the tables list them
  * @param warnings warnings about the experiment as a whole, one sentence each
+ * @param headline the two methods whose paired comparison the report leads with (the question the
+ *     experiment asks, e.g. KoRA against LoRA), or none
  */
-public record Experiment(String title, Map<String, String> settings, List<RunResult> runs, List<String> warnings) {
+public record Experiment(String title, Map<String, String> settings, List<RunResult> runs, List<String> warnings, List<String> headline) {
     public Experiment {
         title = title == null || title.isBlank() ? "kora4j results" : title;
         settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings == null ? Map.of() : settings));
         runs = List.copyOf(runs == null ? List.of() : runs);
         warnings = List.copyOf(warnings == null ? List.of() : warnings);
+        headline = List.copyOf(headline == null ? List.of() : headline);
+        if (!headline.isEmpty() && headline.size() != 2) {
+            throw new IllegalArgumentException("a headline names two methods, got " + headline);
+        }
+    }
+
+    /** An experiment without a headline comparison. */
+    public Experiment(String title, Map<String, String> settings, List<RunResult> runs, List<String> warnings) {
+        this(title, settings, runs, warnings, List.of());
     }
 
     /** The method names in order of first appearance. */

@@ -4,6 +4,8 @@ import static dev.kora4j.metrics.PythonFormat.fixed;
 
 import dev.kora4j.metrics.Evaluation;
 import dev.kora4j.metrics.LabelCollapse;
+import dev.kora4j.stats.Interval;
+import dev.kora4j.stats.SeedSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +20,11 @@ import java.util.Set;
  * label-collapse identity worked out in numbers where it holds), and the settings.
  *
  * <p>Numbers: parameters tuned and accuracy in percent with 2 decimals, CKA with 2, F1 (weighted,
- * as a fraction) with 4, rounded as Python rounds; "–" where a number was not measured.
+ * as a fraction) with 4, rounded as Python rounds; "–" where a number was not measured. Each number
+ * comes with its 95 % interval: over the test images for a single run (Wilson's for accuracy, a
+ * bootstrap for F1), over the seeds (Student's t) for a method run with several; methods evaluated on
+ * the same images are compared pair by pair ({@link PairedComparisons}), and the report leads with
+ * the experiment's headline comparison when it has one.
  */
 public final class MarkdownReport {
     public static final String FILE_NAME = "report.md";
@@ -26,6 +32,19 @@ public final class MarkdownReport {
 
     /** A plot to embed: its heading and its file name relative to the report. */
     public record Plot(String title, String file) {}
+
+    /** How methods are compared. */
+    public static final String COMPARISONS = "Methods evaluated on the same test images are compared pair by pair: over several "
+            + "seeds by the mean difference in accuracy, its Student-t interval and the paired t-test; per seed by McNemar's exact "
+            + "test on the images one got right and the other wrong (b / c). Holm's correction runs over the pairs of each table.";
+    /** What the intervals and tests are, for the reader. */
+    static final String STATISTICS = "Intervals are 95 %. For a single run they are over its test images: Wilson's score interval "
+            + "for accuracy, a percentile bootstrap (2,000 resamples of the images, seed 0) for F1. For a method run with several "
+            + "seeds they are over the seeds: mean ± standard deviation, then Student's t interval of the mean. " + COMPARISONS
+            + " Every image's prediction is in `predictions.csv`.";
+    /** The selection rule: no number in a report was picked by a score. */
+    public static final String SELECTION = "Selection: every number is the final epoch's, with hyperparameters fixed beforehand; no epoch, "
+            + "setting or seed was chosen by a score on any split, so the evaluation split is used for evaluation only.";
 
     private MarkdownReport() {}
 
@@ -38,7 +57,9 @@ public final class MarkdownReport {
         md.append("# ").append(e.title()).append("\n\n");
         md.append("F1 is scikit-learn's `f1_score(average='weighted')`, as in the seed notebook. CKA Sim. is linear CKA "
                 + "(biased centring) between the last two feature sets measured, which for the seed's blocks 0, 6 and 11 is "
-                + "block 6 vs block 11.\n");
+                + "block 6 vs block 11.\n\n").append(STATISTICS).append("\n\n").append(SELECTION).append('\n');
+        Map<RunResult.Phase, List<PairedComparison>> comparisons = comparisons(e);
+        verdict(md, comparisons, e.headline());
         for (RunResult.Phase phase : RunResult.Phase.values()) {
             List<RunResult> runs = e.runs(phase);
             if (runs.isEmpty()) {
@@ -47,7 +68,8 @@ public final class MarkdownReport {
             md.append("\n## ").append(phase == RunResult.Phase.SOURCE ? "Source task" : "Transfer task");
             String datasets = String.join(", ", distinct(runs.stream().map(RunResult::dataset).filter(d -> !d.isEmpty()).toList()));
             md.append(datasets.isEmpty() ? "" : " (" + datasets + ")").append("\n\n");
-            resultsTable(md, runs);
+            md.append(resultsTable(PairedComparisons.arms(e, phase)));
+            md.append(comparisonsSection(comparisons.get(phase)));
         }
         if (!e.runs().isEmpty()) {
             md.append("\n## Evaluation details\n\n");
@@ -68,45 +90,176 @@ public final class MarkdownReport {
         return md.toString();
     }
 
-    private static void resultsTable(StringBuilder md, List<RunResult> runs) {
-        md.append("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) | F1 Score |\n");
-        md.append("|:--|:--:|:--:|:--:|:--:|\n");
-        for (RunResult r : runs) {
-            md.append("| ").append(cell(r.method()))
-                    .append(" | ").append(r.params() == null ? MISSING : number(r.params().percent(), 2))
-                    .append(" | ").append(r.cka() == null ? MISSING : number(r.cka().summary(), 2))
-                    .append(" | ").append(number(r.evaluation().accuracy() * 100, 2))
-                    .append(" | ").append(number(r.evaluation().weightedF1(), 4))
-                    .append(" |\n");
-        }
-    }
-
     /**
-     * The seed's results table for configurations run with several seeds, one row each: every
-     * number as "mean ± std" over the seeds ({@link MeanStd}), parameters tuned as one number when
-     * every seed tuned the same. Rows without runs in {@code phase} are left out.
+     * The seed's results table, one row per method: a single run's numbers with their intervals over
+     * the test images, or several seeds' mean ± std with the Student-t interval over the seeds.
      */
-    public static String seedTable(List<SeedGroup> groups, RunResult.Phase phase) {
+    static String resultsTable(List<PairedComparisons.Arm> arms) {
         StringBuilder md = new StringBuilder();
-        md.append("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) | F1 Score |\n");
-        md.append("|:--|:--:|:--:|:--:|:--:|\n");
-        for (SeedGroup g : groups) {
-            if (g.runs(phase).isEmpty()) {
-                continue;
+        md.append("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) [95 % CI] | F1 Score [95 % CI] | Seeds |\n");
+        md.append("|:--|:--:|:--:|:--:|:--:|:--:|\n");
+        for (PairedComparisons.Arm arm : arms) {
+            List<RunResult> runs = arm.runs();
+            double[] shares = runs.stream().mapToDouble(r -> r.params() == null ? Double.NaN : r.params().percent()).toArray();
+            MeanStd params = MeanStd.of(shares);
+            boolean sameShare = java.util.Arrays.stream(shares).distinct().count() == 1; // every seed tuned the same parameters
+            MeanStd cka = MeanStd.of(runs.stream().mapToDouble(r -> r.cka() == null ? Double.NaN : r.cka().summary()).toArray());
+            md.append("| ").append(cell(arm.label()))
+                    .append(" | ").append(sameShare ? number(shares[0], 2) : params.format(1, 2))
+                    .append(" | ").append(cka.format(1, 2));
+            if (runs.size() == 1) {
+                Evaluation ev = runs.getFirst().evaluation();
+                md.append(" | ").append(number(ev.accuracy() * 100, 2)).append(interval(ev.accuracyInterval(), 100, 2))
+                        .append(" | ").append(number(ev.weightedF1(), 4)).append(interval(ev.weightedF1Interval(), 1, 4));
+            } else {
+                md.append(" | ").append(overSeeds(runs, Evaluation::accuracy, 100, 2)).append(" | ").append(overSeeds(runs, Evaluation::weightedF1, 1, 4));
             }
-            MeanStd params = g.paramsPercent(phase);
-            md.append("| ").append(cell(g.label()))
-                    .append(" | ").append(params.std() == 0 ? number(params.mean(), 2) : params.format(1, 2))
-                    .append(" | ").append(g.cka(phase).format(1, 2))
-                    .append(" | ").append(g.accuracy(phase).format(100, 2))
-                    .append(" | ").append(g.weightedF1(phase).format(1, 4))
-                    .append(" |\n");
+            md.append(" | ").append(runs.size()).append(" |\n");
         }
         return md.toString();
     }
 
+    /**
+     * The results table of configurations run with several seeds (a sweep's), one row each; rows
+     * without runs in {@code phase} are left out.
+     */
+    public static String seedTable(List<SeedGroup> groups, RunResult.Phase phase) {
+        return resultsTable(arms(groups, phase));
+    }
+
+    /** The groups' runs of one phase, as arms to tabulate and compare. */
+    public static List<PairedComparisons.Arm> arms(List<SeedGroup> groups, RunResult.Phase phase) {
+        return groups.stream().filter(g -> !g.runs(phase).isEmpty()).map(g -> new PairedComparisons.Arm(g.label(), g.runs(phase))).toList();
+    }
+
+    /** "mean ± std [low, high]" over the seeds, times {@code scale}. */
+    private static String overSeeds(List<RunResult> runs, java.util.function.ToDoubleFunction<Evaluation> value, double scale, int digits) {
+        SeedSummary s = SeedSummary.of(runs.stream().mapToDouble(r -> value.applyAsDouble(r.evaluation())).toArray(), Evaluation.CONFIDENCE);
+        if (s.n() == 0) {
+            return MISSING;
+        }
+        return number(s.mean() * scale, digits) + (s.n() < 2 ? "" : " ± " + number(s.std() * scale, digits))
+                + interval(withinUnit(s.interval()), scale, digits);
+    }
+
+    /**
+     * A Student-t interval of a score cut to [0, 1], where every score lies: with few seeds its margin
+     * can pass the bounds, and the part beyond them holds no possible value.
+     */
+    private static Interval withinUnit(Interval i) {
+        return Double.isNaN(i.lower()) ? i : new Interval(Math.max(0, i.lower()), Math.min(1, i.upper()));
+    }
+
+    /** " [low, high]" times {@code scale}, or nothing when the interval is unknown. */
+    private static String interval(Interval i, double scale, int digits) {
+        return i == null || Double.isNaN(i.lower()) ? "" : " [" + fixed(i.lower() * scale, digits) + ", " + fixed(i.upper() * scale, digits) + "]";
+    }
+
+    /**
+     * The paired comparisons of one phase's methods, with what they mean in a sentence; nothing when
+     * fewer than two methods scored the same images.
+     */
+    public static String comparisonsSection(List<PairedComparison> comparisons) {
+        if (comparisons.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n### Paired comparisons\n\n");
+        md.append("Accuracy of the first method minus the second's, in points, on the same test images; p-values in parentheses "
+                + "are Holm-corrected over the ").append(comparisons.size()).append(comparisons.size() == 1 ? " pair" : " pairs")
+                .append(" of this table (per seed for McNemar's).\n\n");
+        md.append("| Comparison | Δ accuracy (points) | 95 % CI | Paired t: p (Holm) | McNemar per seed: b / c, p (Holm) | Significant at 5 % |\n");
+        md.append("|:--|--:|:--:|:--:|:--|:--:|\n");
+        for (PairedComparison c : comparisons) {
+            SeedSummary d = c.difference();
+            md.append("| ").append(cell(c.a() + " − " + c.b()))
+                    .append(" | ").append(signed(d.mean() * 100, 2))
+                    .append(" | ").append(Double.isNaN(d.interval().lower()) ? MISSING
+                            : "[" + signed(d.interval().lower() * 100, 2) + ", " + signed(d.interval().upper() * 100, 2) + "]")
+                    .append(" | ").append(Double.isNaN(c.p()) ? MISSING : pValue(c.p()) + " (" + pValue(c.pHolm()) + ")")
+                    .append(" | ");
+            for (int i = 0; i < c.seeds().size(); i++) {
+                PairedComparison.SeedTest t = c.seeds().get(i);
+                md.append(i == 0 ? "" : "; ").append("seed ").append(t.seed()).append(": ").append(t.mcnemar().b()).append(" / ")
+                        .append(t.mcnemar().c()).append(", ").append(pValue(t.mcnemar().pValue())).append(" (").append(pValue(t.pHolm())).append(')');
+            }
+            md.append(" | ").append(c.significant() ? "**yes**" : "no").append(" |\n");
+        }
+        List<PairedComparison> held = comparisons.stream().filter(PairedComparison::significant).toList();
+        md.append('\n').append(held.isEmpty()
+                ? "No difference between these methods is significant at 5 % after Holm's correction."
+                : "Significant at 5 % after Holm's correction: " + String.join("; ", held.stream().map(c -> c.a() + " − " + c.b()).toList()) + ".")
+                .append(comparisons.getFirst().seeds().size() >= 2 ? " Over several seeds the paired t-test decides; McNemar's tests say, "
+                        + "seed by seed, whether that seed's test images alone would." : " With one seed, McNemar's test decides.").append('\n');
+        return md.toString();
+    }
+
+    /** The headline comparison in a sentence per phase, before everything else. */
+    private static void verdict(StringBuilder md, Map<RunResult.Phase, List<PairedComparison>> comparisons, List<String> headline) {
+        List<String> lines = verdictLines(comparisons, headline);
+        if (!lines.isEmpty()) {
+            md.append("\n## Verdict\n\n");
+            lines.forEach(l -> md.append("- ").append(l).append('\n'));
+        }
+    }
+
+    /** The headline comparison of an experiment in a sentence per phase (none without a headline). */
+    public static List<String> verdictLines(Experiment e) {
+        return verdictLines(comparisons(e), e.headline());
+    }
+
+    /** Each phase's paired comparisons of the experiment's methods. */
+    private static Map<RunResult.Phase, List<PairedComparison>> comparisons(Experiment e) {
+        Map<RunResult.Phase, List<PairedComparison>> out = new java.util.EnumMap<>(RunResult.Phase.class);
+        for (RunResult.Phase phase : RunResult.Phase.values()) {
+            out.put(phase, PairedComparisons.of(PairedComparisons.arms(e, phase), phase));
+        }
+        return out;
+    }
+
+    private static List<String> verdictLines(Map<RunResult.Phase, List<PairedComparison>> comparisons, List<String> headline) {
+        List<String> lines = new ArrayList<>();
+        if (headline.isEmpty()) {
+            return lines;
+        }
+        String a = headline.get(0), b = headline.get(1);
+        comparisons.forEach((phase, list) -> {
+            for (PairedComparison c : list) {
+                if (c.a().equals(a) && c.b().equals(b) || c.a().equals(b) && c.b().equals(a)) {
+                    lines.add(verdictLine(c.a().equals(a) ? c : c.flipped(), list.size()));
+                }
+            }
+        });
+        return lines;
+    }
+
+    /** E.g. "**KoRA vs LoRA, transfer task**: +6.59 points (mean of 3 seeds), 95 % CI [...]; …: not significant at 5 %." */
+    static String verdictLine(PairedComparison c, int pairs) {
+        SeedSummary d = c.difference();
+        int n = c.seeds().size();
+        String holm = "Holm over " + pairs + (pairs == 1 ? " pair" : " pairs");
+        StringBuilder s = new StringBuilder("**").append(c.a()).append(" vs ").append(c.b()).append(", ").append(c.phase().label())
+                .append(" task**: ").append(signed(d.mean() * 100, 2)).append(" points of accuracy");
+        if (n >= 2) {
+            s.append(" (mean of ").append(n).append(" seeds), 95 % CI [").append(signed(d.interval().lower() * 100, 2)).append(", ")
+                    .append(signed(d.interval().upper() * 100, 2)).append("]; paired t p = ").append(pValue(c.pHolm())).append(" (")
+                    .append(holm).append("); McNemar significant in ").append(c.significantSeeds()).append(" of ").append(n).append(" seeds");
+        } else {
+            s.append(" (one seed); McNemar p = ").append(pValue(c.seeds().getFirst().pHolm())).append(" (").append(holm).append(")");
+        }
+        return s.append(": ").append(c.significant() ? "**significant** at 5 %." : "**not significant** at 5 %.").toString();
+    }
+
+    private static String signed(double v, int digits) {
+        return Double.isFinite(v) ? (v >= 0 ? "+" : "−") + fixed(Math.abs(v), digits) : MISSING;
+    }
+
+    /** A p-value with 4 decimals, or "< 0.0001". */
+    private static String pValue(double p) {
+        return !Double.isFinite(p) ? MISSING : p < 1e-4 ? "< 0.0001" : fixed(p, 4);
+    }
+
     private static void detailsTable(StringBuilder md, List<RunResult> runs) {
-        md.append("| Method | Phase | Data | Seed | Samples | True classes | Loss | Accuracy | F1 (weighted) | F1 (macro) | Trainable / total params | Time (s) |\n");
+        md.append("| Method | Phase | Data | Seed | Samples | True classes | Loss | Accuracy [95 % CI] | F1 (weighted) [95 % CI] | F1 (macro) | Trainable / total params | Time (s) |\n");
         md.append("|:--|:--|:--|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (RunResult r : runs) {
             Evaluation ev = r.evaluation();
@@ -117,8 +270,8 @@ public final class MarkdownReport {
                     .append(" | ").append(ev.samples())
                     .append(" | ").append(ev.labels().distinctLabels())
                     .append(" | ").append(number(ev.loss(), 4))
-                    .append(" | ").append(number(ev.accuracy(), 4))
-                    .append(" | ").append(number(ev.weightedF1(), 4))
+                    .append(" | ").append(number(ev.accuracy(), 4)).append(interval(ev.accuracyInterval(), 1, 4))
+                    .append(" | ").append(number(ev.weightedF1(), 4)).append(interval(ev.weightedF1Interval(), 1, 4))
                     .append(" | ").append(number(ev.macroF1(), 4))
                     .append(" | ").append(r.params() == null ? MISSING
                             : String.format(java.util.Locale.ROOT, "%,d / %,d", r.params().trainable(), r.params().total()))

@@ -3,6 +3,7 @@ package dev.kora4j.report;
 import dev.kora4j.metrics.CkaMatrix;
 import dev.kora4j.metrics.Evaluation;
 import dev.kora4j.metrics.PythonFormat;
+import dev.kora4j.stats.SeedSummary;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -33,7 +34,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <ul>
  *   <li>{@link #lossCurves}: training loss (solid) and validation loss (dashed) per epoch, one colour per run;
  *   <li>{@link #accuracyCurves}: validation accuracy per epoch, one line per run;
- *   <li>{@link #methodBars}: accuracy and weighted F1 of every method, source and transfer;
+ *   <li>{@link #methodBars}: accuracy and weighted F1 of every method, source and transfer (the mean
+ *       over seeds, with the 95 % Student-t interval as error bars when there are several);
  *   <li>{@link #ckaHeatMaps}: each run's CKA matrix as a heat-map with the values in the cells,
  *       side by side (as the seed's Figure.png shows KoRA and LoRA);
  *   <li>{@link #accuracyVsParams}: for configurations run with several seeds, mean accuracy (± std)
@@ -100,7 +102,9 @@ public final class Plots {
         if (methods.isEmpty()) {
             return Optional.empty();
         }
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Accuracy and F1 by method")
+        boolean seeds = methods.stream().anyMatch(m -> experiment.runs().stream().filter(r -> r.method().equals(m)).map(RunResult::seed).distinct().count() > 1);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
+                .title(seeds ? "Accuracy and F1 by method: mean over seeds, 95 % interval" : "Accuracy and F1 by method")
                 .xAxisTitle("method").yAxisTitle("score").build();
         style(chart.getStyler());
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
@@ -257,18 +261,23 @@ public final class Plots {
 
     private static int bars(CategoryChart chart, Experiment e, List<String> methods, RunResult.Phase phase, String what,
             ToDoubleFunction<Evaluation> value) {
-        List<Double> ys = new ArrayList<>();
+        List<Double> ys = new ArrayList<>(), errors = new ArrayList<>();
         boolean any = false;
         for (String m : methods) {
-            RunResult r = e.find(m, phase);
-            double v = r == null ? Double.NaN : value.applyAsDouble(r.evaluation());
-            any |= Double.isFinite(v);
-            ys.add(Double.isFinite(v) ? v : null); // XChart leaves a gap for null
+            double[] v = e.runs(phase).stream().filter(r -> r.method().equals(m)).mapToDouble(r -> value.applyAsDouble(r.evaluation())).toArray();
+            SeedSummary s = SeedSummary.of(v, Evaluation.CONFIDENCE);
+            any |= Double.isFinite(s.mean());
+            ys.add(Double.isFinite(s.mean()) ? s.mean() : null); // XChart leaves a gap for null
+            errors.add(Double.isFinite(s.interval().lower()) ? s.interval().width() / 2 : 0.0);
         }
         if (!any) {
             return 0;
         }
-        chart.addSeries(phase.label() + " " + what, methods, ys);
+        if (ys.contains(null)) { // XChart draws error bars only where every bar has a value
+            chart.addSeries(phase.label() + " " + what, methods, ys);
+        } else {
+            chart.addSeries(phase.label() + " " + what, methods, ys, errors);
+        }
         return 1;
     }
 

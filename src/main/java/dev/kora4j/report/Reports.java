@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Writes every output of an experiment into one folder, each file whole or not at all:
- * {@value ResultsJson#FILE_NAME}, {@value MetricsCsv#FILE_NAME}, the PNG plots that have data
+ * {@value ResultsJson#FILE_NAME}, {@value MetricsCsv#FILE_NAME}, {@value PredictionsCsv#FILE_NAME}, the PNG plots that have data
  * ({@value #LOSS_PNG}, {@value #ACCURACY_PNG}, {@value #METHODS_PNG}, {@value #CKA_PNG}) and
  * {@value MarkdownReport#FILE_NAME}, which embeds the plots. The report is written last, so that
  * every file it names exists.
@@ -37,12 +37,19 @@ public final class Reports {
         Path csv = folder.resolve(MetricsCsv.FILE_NAME);
         MetricsCsv.write(experiment, csv);
         written.add(csv);
+        Path predictions = folder.resolve(PredictionsCsv.FILE_NAME);
+        PredictionsCsv.write(experiment, predictions);
+        written.add(predictions);
 
+        // one line or heat-map per run: with several seeds, the first seed's runs keep the plots readable
+        long firstSeed = experiment.runs().stream().mapToLong(RunResult::seed).min().orElse(0);
+        List<RunResult> shown = experiment.runs().stream().filter(r -> r.seed() == firstSeed).toList();
+        String which = shown.size() < experiment.runs().size() ? " (seed " + firstSeed + ")" : "";
         List<MarkdownReport.Plot> plots = new ArrayList<>();
-        plot(folder, LOSS_PNG, "Loss per epoch", Plots.lossCurves(experiment.runs()), plots, written);
-        plot(folder, ACCURACY_PNG, "Validation accuracy per epoch", Plots.accuracyCurves(experiment.runs()), plots, written);
+        plot(folder, LOSS_PNG, "Loss per epoch" + which, Plots.lossCurves(shown), plots, written);
+        plot(folder, ACCURACY_PNG, "Validation accuracy per epoch" + which, Plots.accuracyCurves(shown), plots, written);
         plot(folder, METHODS_PNG, "Accuracy and F1 by method", Plots.methodBars(experiment), plots, written);
-        plot(folder, CKA_PNG, "CKA between feature sets", Plots.ckaHeatMaps(experiment.runs()), plots, written);
+        plot(folder, CKA_PNG, "CKA between feature sets" + which, Plots.ckaHeatMaps(shown), plots, written);
 
         Path md = folder.resolve(MarkdownReport.FILE_NAME);
         MarkdownReport.write(experiment, plots, md);

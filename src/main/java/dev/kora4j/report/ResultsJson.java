@@ -10,8 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kora4j.io.InputException;
 import dev.kora4j.metrics.CkaMatrix;
 import dev.kora4j.metrics.Evaluation;
+import dev.kora4j.metrics.ImagePredictions;
 import dev.kora4j.metrics.LabelCollapse;
 import dev.kora4j.metrics.ParamCount;
+import dev.kora4j.stats.Interval;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,6 +35,7 @@ import java.util.Map;
  *   "title": string,
  *   "settings": {string: string, ...},            shared by all runs, in order
  *   "warnings": [string, ...],                    about the whole experiment
+ *   "headline": [string, string],                 optional: the two methods the report leads with comparing
  *   "runs": [
  *     {
  *       "method": string,                         e.g. "LoRA (r=8)"
@@ -49,7 +52,11 @@ import java.util.Map;
  *                 "f1_macro": number,             scikit-learn f1_score(average='macro')
  *                 "true_classes": integer,        distinct classes among the true labels
  *                 "collapsed_to": null | integer, the only true class, when there is one
- *                 "identity_f1": null | number},  2·acc/(1+acc) when collapsed, derived
+ *                 "identity_f1": null | number,   2·acc/(1+acc) when collapsed, derived
+ *                 "accuracy_ci": null | [low, high],       Wilson's 95 % interval over the images, derived
+ *                 "f1_weighted_ci": null | [low, high],    95 % percentile bootstrap over the images
+ *                 "predictions": null | {"labels": [integer, ...], "predicted": [integer, ...]}},
+ *                                                  every image's true and predicted class, in order
  *       "cka": null | {"labels": [string, ...], "matrix": [[number, ...], ...]},
  *       "timings": {"seconds": number},           wall time of the run
  *       "warnings": [string, ...]
@@ -58,7 +65,9 @@ import java.util.Map;
  * }
  * </pre>
  *
- * Derived values ({@code percent}, {@code identity_f1}) are for readers of the file; reading ignores them.
+ * Derived values ({@code percent}, {@code identity_f1}, {@code accuracy_ci}) are for readers of the file;
+ * reading ignores them. Files written before intervals and predictions were kept lack the last three
+ * keys of "final"; they read as null.
  */
 public final class ResultsJson {
     public static final String SCHEMA = "kora4j-results/1";
@@ -80,6 +89,9 @@ public final class ResultsJson {
         root.put("title", e.title());
         root.set("settings", strings(e.settings()));
         root.set("warnings", strings(e.warnings()));
+        if (!e.headline().isEmpty()) {
+            root.set("headline", strings(e.headline()));
+        }
         ArrayNode runs = root.putArray("runs");
         for (RunResult r : e.runs()) {
             runs.add(run(r));
@@ -131,6 +143,15 @@ public final class ResultsJson {
             f.putNull("collapsed_to");
             f.putNull("identity_f1");
         }
+        interval(f, "accuracy_ci", ev.accuracyInterval());
+        interval(f, "f1_weighted_ci", ev.weightedF1Interval());
+        if (ev.predictions() == null) {
+            f.putNull("predictions");
+        } else {
+            ObjectNode p = f.putObject("predictions");
+            ints(p.putArray("labels"), ev.predictions().labels());
+            ints(p.putArray("predicted"), ev.predictions().predicted());
+        }
         if (r.cka() == null) {
             o.putNull("cka");
         } else {
@@ -160,6 +181,22 @@ public final class ResultsJson {
             o.put(key, v);
         } else {
             o.putNull(key);
+        }
+    }
+
+    private static void interval(ObjectNode o, String key, Interval i) {
+        if (i == null) {
+            o.putNull(key);
+        } else {
+            ArrayNode a = o.putArray(key);
+            a.add(i.lower());
+            a.add(i.upper());
+        }
+    }
+
+    private static void ints(ArrayNode a, int[] values) {
+        for (int v : values) {
+            a.add(v);
         }
     }
 
@@ -207,7 +244,11 @@ public final class ResultsJson {
         for (Node run : r.array("runs")) {
             runs.add(readRun(run));
         }
-        return new Experiment(r.text("title"), r.stringMap("settings"), runs, r.stringList("warnings"));
+        List<String> headline = r.has("headline") ? r.stringList("headline") : List.of();
+        if (!headline.isEmpty() && headline.size() != 2) {
+            throw r.error("headline", "must name two methods, got " + headline.size());
+        }
+        return new Experiment(r.text("title"), r.stringMap("settings"), runs, r.stringList("warnings"), headline);
     }
 
     private static RunResult readRun(Node n) {
@@ -255,7 +296,7 @@ public final class ResultsJson {
             throw f.error("samples", "must be ≥ 0, got " + samples);
         }
         Evaluation evaluation = new Evaluation(samples, f.number("loss"), f.number("accuracy"), f.number("f1_weighted"),
-                f.number("f1_macro"), new LabelCollapse((int) classes, (int) only));
+                f.number("f1_macro"), new LabelCollapse((int) classes, (int) only), readInterval(f, "f1_weighted_ci"), readPredictions(f, samples));
         CkaMatrix cka = null;
         Node c = n.child("cka");
         if (!c.isNull()) {
@@ -288,6 +329,33 @@ public final class ResultsJson {
                 evaluation, cka, t.number("seconds"), n.stringList("warnings"));
     }
 
+    /** An optional [low, high] pair, low ≤ high. */
+    private static Interval readInterval(Node f, String key) {
+        if (!f.has(key) || f.child(key).isNull()) {
+            return null;
+        }
+        List<Node> bounds = f.array(key);
+        if (bounds.size() != 2 || !(bounds.get(0).asNumber() <= bounds.get(1).asNumber())) {
+            throw f.error(key, "must be [low, high] with low ≤ high");
+        }
+        return new Interval(bounds.get(0).asNumber(), bounds.get(1).asNumber());
+    }
+
+    /** The optional per-image predictions: one label and one prediction per sample, each a class index. */
+    private static ImagePredictions readPredictions(Node f, long samples) {
+        if (!f.has("predictions") || f.child("predictions").isNull()) {
+            return null;
+        }
+        Node p = f.child("predictions");
+        p.requireObject();
+        int[] labels = p.classes("labels"), predicted = p.classes("predicted");
+        if (labels.length != samples || predicted.length != samples) {
+            throw p.error(null, "must hold one label and one prediction per sample (" + samples + "), got "
+                    + labels.length + " and " + predicted.length);
+        }
+        return new ImagePredictions(labels, predicted);
+    }
+
     /** A JSON value with its path, for error messages that say where. */
     private record Node(String source, String path, JsonNode json) {
         Node child(String key) {
@@ -300,6 +368,24 @@ public final class ResultsJson {
 
         boolean isNull() {
             return json.isNull();
+        }
+
+        boolean has(String key) {
+            return json.has(key);
+        }
+
+        /** A list of class indices (whole numbers from 0). */
+        int[] classes(String key) {
+            List<Node> items = array(key);
+            int[] out = new int[items.size()];
+            for (int i = 0; i < out.length; i++) {
+                long v = items.get(i).asInteger();
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    throw items.get(i).error(null, "must be a class index (a whole number from 0), got " + v);
+                }
+                out[i] = (int) v;
+            }
+            return out;
         }
 
         void requireObject() {

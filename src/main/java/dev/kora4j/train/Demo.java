@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 public final class Demo {
     /** The methods, in the report's order: file in test-data/demo/methods. */
     static final List<String> METHODS = List.of("lora", "kora", "kora_seed", "linear_probe", "full");
+    /** The question the demo's report leads with: KoRA against LoRA. */
+    static final List<String> HEADLINE = List.of("kora", "lora");
     private static final String MARKER = ".kora-demo";
     /** Peak learning rates: adapters and the probe take larger steps than full fine-tuning. */
     private static final Map<String, Double> LEARNING_RATES = Map.of(
@@ -37,10 +39,19 @@ public final class Demo {
 
     private Demo() {}
 
-    /** The demo's settings; {@link #standard()} takes about 4 minutes on two cores. */
-    public record Settings(int sourceEpochs, int transferShots, int transferEpochs, int ckaImages, long seed) {
+    /**
+     * The demo's settings: every method runs with {@code seeds} seeds from {@code seed} on; {@link
+     * #standard()} (3 seeds) takes about 5 minutes on two cores.
+     */
+    public record Settings(int sourceEpochs, int transferShots, int transferEpochs, int ckaImages, long seed, int seeds) {
+        public Settings {
+            if (seeds < 1) {
+                throw new IllegalArgumentException("the demo needs at least one seed, got " + seeds);
+            }
+        }
+
         public static Settings standard() {
-            return new Settings(4, 10, 20, 32, 0);
+            return new Settings(4, 10, 20, 32, 0, 3);
         }
     }
 
@@ -54,20 +65,25 @@ public final class Demo {
         DataSpec source = DataSpec.parse("idx:" + demo.resolve("mnist"));
         DataSpec target = DataSpec.parse("idx:" + demo.resolve("digits-8x8"));
         List<RunResult> results = new ArrayList<>();
-        for (String method : METHODS) {
-            Path runDir = runs.resolve(method);
-            log.println("== " + method + ": fine-tuning on " + source);
-            TrainOptions train = new TrainOptions(s.sourceEpochs(), 64, LEARNING_RATES.get(method), 0.01, 20, 0, 1.0, 0, s.seed(), 0, 2, true);
-            RunResult sourceRun = SourceRun.run(new SourceRun.Request(backbone.resolve("config.json"), backbone.resolve("backbone.safetensors"),
-                    demo.resolve("methods").resolve(method + ".json"), source, Protocol.CORRECTED, train, runDir, false, device), log);
-            PeftModel trained = Runs.load(runDir, device);
-            CkaProbe.Result cka = CkaProbe.measure(trained, source.open(source.evalSplit(), Protocol.CORRECTED),
-                    Preprocess.named(Preprocess.TIMM, trained.vit().config().imgSize()), s.ckaImages());
-            results.add(withCka(sourceRun, cka));
-            log.println("== " + method + ": transfer to " + target);
-            TrainOptions head = new TrainOptions(s.transferEpochs(), 32, 3e-3, 0.01, 0, 0, 0, 0, s.seed(), 0, 2, true);
-            results.add(TransferRun.run(new TransferRun.Request(runDir, target, s.transferShots(), Protocol.CORRECTED, head,
-                    runs.resolve(method + "-transfer"), false, device), log));
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (long seed = s.seed(); seed < s.seed() + s.seeds(); seed++) {
+            Path seedRuns = runs.resolve("seed-" + seed);
+            for (String method : METHODS) {
+                Path runDir = seedRuns.resolve(method);
+                log.println("== " + method + ", seed " + seed + ": fine-tuning on " + source);
+                TrainOptions train = new TrainOptions(s.sourceEpochs(), 64, LEARNING_RATES.get(method), 0.01, 20, 0, 1.0, 0, seed, 0, 2, true);
+                RunResult sourceRun = SourceRun.run(new SourceRun.Request(backbone.resolve("config.json"), backbone.resolve("backbone.safetensors"),
+                        demo.resolve("methods").resolve(method + ".json"), source, Protocol.CORRECTED, train, runDir, false, device), log);
+                PeftModel trained = Runs.load(runDir, device);
+                CkaProbe.Result cka = CkaProbe.measure(trained, source.open(source.evalSplit(), Protocol.CORRECTED),
+                        Preprocess.named(Preprocess.TIMM, trained.vit().config().imgSize()), s.ckaImages());
+                results.add(withCka(sourceRun, cka));
+                labels.put(method, sourceRun.method());
+                log.println("== " + method + ", seed " + seed + ": transfer to " + target);
+                TrainOptions head = new TrainOptions(s.transferEpochs(), 32, 3e-3, 0.01, 0, 0, 0, 0, seed, 0, 2, true);
+                results.add(TransferRun.run(new TransferRun.Request(runDir, target, s.transferShots(), Protocol.CORRECTED, head,
+                        seedRuns.resolve(method + "-transfer"), false, device), log));
+            }
         }
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("backbone", "ViT (D=96, depth 4, 3 heads, 28×28 in 7×7 patches) pretrained on Fashion-MNIST by kora4j");
@@ -75,8 +91,9 @@ public final class Demo {
         settings.put("target", "scikit-learn digits 8×8: " + s.transferShots() + " per class for the head, 364 test");
         settings.put("source_epochs", String.valueOf(s.sourceEpochs()));
         settings.put("transfer_epochs", String.valueOf(s.transferEpochs()));
-        settings.put("seed", String.valueOf(s.seed()));
-        Experiment experiment = new Experiment("kora4j demo: five ways to adapt a ViT, and how they transfer", settings, results, List.of());
+        settings.put("seeds", s.seeds() == 1 ? String.valueOf(s.seed()) : s.seed() + " to " + (s.seed() + s.seeds() - 1));
+        Experiment experiment = new Experiment("kora4j demo: five ways to adapt a ViT, and how they transfer", settings, results, List.of(),
+                List.of(labels.get(HEADLINE.get(0)), labels.get(HEADLINE.get(1))));
         try {
             Reports.writeAll(experiment, out);
         } catch (IOException e) {

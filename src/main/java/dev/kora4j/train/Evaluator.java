@@ -5,8 +5,8 @@ import dev.kora4j.data.Batch;
 import dev.kora4j.data.BatchLoader;
 import dev.kora4j.data.Dataset;
 import dev.kora4j.data.Transform;
-import dev.kora4j.metrics.ConfusionMatrix;
 import dev.kora4j.metrics.Evaluation;
+import dev.kora4j.metrics.ImagePredictions;
 import dev.kora4j.metrics.Predictions;
 import dev.kora4j.ops.CrossEntropy;
 import dev.kora4j.peft.PeftModel;
@@ -14,14 +14,18 @@ import dev.kora4j.tensor.BufferPool;
 import dev.kora4j.tensor.Tensor;
 import dev.kora4j.tensor.Uploader;
 
-/** Loss, accuracy, weighted and macro F1 and the confusion matrix of a model on a data set (no dropout, no tape). */
+/**
+ * Loss, accuracy, weighted and macro F1 with their intervals, and every image's prediction, of a model
+ * on a data set (no dropout, no tape).
+ */
 public final class Evaluator {
     private Evaluator() {}
 
     public static Evaluation evaluate(PeftModel model, Dataset data, Transform transform, int batch, int workers, String task) {
         model.train(false);
         int classes = model.vit().head().outFeatures();
-        ConfusionMatrix cm = new ConfusionMatrix(Math.max(classes, data.numClasses()));
+        int[] labels = new int[data.size()], predicted = new int[data.size()];
+        int seen = 0;
         double lossSum = 0;
         BufferPool pool = new BufferPool();
         try (BatchLoader loader = BatchLoader.builder(data, transform).batchSize(batch).shuffle(false).workers(workers).build();
@@ -31,19 +35,22 @@ public final class Evaluator {
             for (Batch b : loader.epoch(0)) {
                 try (var step = pool.step()) {
                     Tensor logits = model.forward(uploads.upload(b.images()));
-                    int[] labels = b.labels();
+                    int[] batchLabels = b.labels();
                     // a label the head cannot output (seed protocol: another class count) still counts as wrong
-                    if (allWithin(labels, classes)) {
-                        lossSum += CrossEntropy.crossEntropy(logits, labels).item() * labels.length;
+                    if (allWithin(batchLabels, classes)) {
+                        lossSum += CrossEntropy.crossEntropy(logits, batchLabels).item() * batchLabels.length;
                     } else {
                         lossSum = Double.NaN;
                     }
-                    cm.addAll(labels, Predictions.argmax(logits));
+                    // batches come in the data set's order (no shuffling), so image i is row i of the predictions
+                    System.arraycopy(batchLabels, 0, labels, seen, batchLabels.length);
+                    System.arraycopy(Predictions.argmax(logits), 0, predicted, seen, batchLabels.length);
+                    seen += batchLabels.length;
                 }
                 progress.advance(b.labels().length);
             }
         }
-        return Evaluation.of(cm, lossSum / Math.max(1, data.size()));
+        return Evaluation.of(new ImagePredictions(labels, predicted), Math.max(classes, data.numClasses()), lossSum / Math.max(1, data.size()));
     }
 
     private static boolean allWithin(int[] labels, int classes) {

@@ -26,14 +26,23 @@ class MarkdownReportTest {
     void tablesInTheSeedsFormat() {
         String md = MarkdownReport.render(SampleRuns.seedLike(), PLOTS);
         String source = section(md, "Source task (cifar100)");
-        assertTrue(source.contains("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) | F1 Score |\n|:--|:--:|:--:|:--:|:--:|\n"
-                + "| LoRA (r=8) | 1.45 | 0.73 | 92.48 | 0.9248 |\n"
-                + "| KoRA (d_comp=4) | 1.80 | 0.76 | 84.08 | 0.8408 |\n"), source);
+        // accuracy intervals: statsmodels' proportion_confint(k, 10000, method='wilson'), in percent
+        assertTrue(source.contains("| Tuning Method | Params Tuned (%) | CKA Sim. | Accuracy (%) [95 % CI] | F1 Score [95 % CI] | Seeds |\n"
+                + "|:--|:--:|:--:|:--:|:--:|:--:|\n"
+                + "| LoRA (r=8) | 1.45 | 0.73 | 92.48 [91.95, 92.98] | 0.9248" + f1(SampleRuns.seedLike().runs().get(0)) + " | 1 |\n"
+                + "| KoRA (d_comp=4) | 1.80 | 0.76 | 84.08 [83.35, 84.78] | 0.8408" + f1(SampleRuns.seedLike().runs().get(1)) + " | 1 |\n"), source);
+        // the two runs scored the same 10,000 images: LoRA got 840 right that KoRA got wrong, and none the other way
+        assertTrue(source.contains("| LoRA (r=8) − KoRA (d_comp=4) | +8.40 | – | – | seed 0: 840 / 0, < 0.0001 (< 0.0001) | **yes** |"), source);
+        assertTrue(source.contains("Holm-corrected over the 1 pair of this table"), source);
         String transfer = section(md, "Transfer task (tinyimagenet)");
-        assertTrue(transfer.contains("| LoRA (r=8) | 0.17 | – | 71.04 | 0.8307 |\n| KoRA (d_comp=4) | 0.17 | – | 98.34 | 0.9916 |\n"), transfer);
+        assertTrue(transfer.contains("| LoRA (r=8) | 0.17 | – | 71.04 [70.14, 71.92] | 0.8307" + f1(SampleRuns.seedLike().runs().get(2)) + " | 1 |\n"
+                + "| KoRA (d_comp=4) | 0.17 | – | 98.34 [98.07, 98.57] | 0.9916" + f1(SampleRuns.seedLike().runs().get(3)) + " | 1 |\n"), transfer);
+        assertTrue(md.contains("no epoch, setting or seed was chosen by a score on any split"), "the selection rule is stated");
+        assertTrue(!md.contains("## Verdict"), "no headline, no verdict");
         assertTrue(md.contains("![Loss per epoch](loss.png)"));
         String details = section(md, "Evaluation details");
-        assertTrue(details.contains("| KoRA (d_comp=4) | transfer | tinyimagenet | 0 | 10000 | 1 | 0.0500 | 0.9834 | 0.9916 |"), details);
+        assertTrue(details.contains("| KoRA (d_comp=4) | transfer | tinyimagenet | 0 | 10000 | 1 | 0.0500 | 0.9834 [0.9807, 0.9857] | 0.9916 ["),
+                details);
         assertTrue(details.contains("| 1,590,224 / 88,157,880 |"), details);
         String settings = section(md, "Run settings");
         assertTrue(settings.contains("| model | vit_base_patch16_224 |"), settings);
@@ -68,7 +77,7 @@ class MarkdownReportTest {
         RunResult empty = new RunResult("empty", RunResult.Phase.SOURCE, "", 1, Map.of(), null, List.of(), none, null, 1, List.of());
         assertEquals("**empty, source**: the evaluation scored no samples; its numbers mean nothing.", MarkdownReport.collapseWarning(empty));
         String md = MarkdownReport.render(new Experiment("t", Map.of(), List.of(empty), List.of()), List.of());
-        assertTrue(md.contains("| empty | – | – | – | – |"), md);
+        assertTrue(md.contains("| empty | – | – | – | – | 1 |"), md);
     }
 
     @Test
@@ -76,6 +85,12 @@ class MarkdownReportTest {
         Evaluation ev = Evaluation.of(ConfusionMatrix.of(new int[] {0, 1}, new int[] {0, 1}, 2), 0.1);
         RunResult r = new RunResult("a|b", RunResult.Phase.SOURCE, "", 1, Map.of(), null, List.of(), ev, null, 1, List.of());
         assertTrue(MarkdownReport.render(new Experiment("t", Map.of(), List.of(r), List.of()), List.of())
-                .contains("| a\\|b | – | – | 100.00 | 1.0000 |"));
+                .contains("| a\\|b | – | – | 100.00 [34.24, 100.00] | 1.0000 | 1 |")); // Wilson's for 2 of 2: [0.3424, 1]
+    }
+
+    /** " [low, high]" of a run's F1 interval, as the tables write it. */
+    private static String f1(RunResult r) {
+        var i = r.evaluation().weightedF1Interval();
+        return " [" + dev.kora4j.metrics.PythonFormat.fixed(i.lower(), 4) + ", " + dev.kora4j.metrics.PythonFormat.fixed(i.upper(), 4) + "]";
     }
 }

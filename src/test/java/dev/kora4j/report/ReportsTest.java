@@ -29,8 +29,9 @@ class ReportsTest {
         Experiment e = SampleRuns.seedLike();
         Path out = dir.resolve("run").resolve("demo-out");
         List<Path> written = Reports.writeAll(e, out);
-        assertEquals(List.of("accuracy.png", "cka.png", "loss.png", "methods.png", "metrics.csv", "report.md", "results.json"), names(out));
-        assertEquals(7, written.size());
+        assertEquals(List.of("accuracy.png", "cka.png", "loss.png", "methods.png", "metrics.csv", "predictions.csv", "report.md", "results.json"),
+                names(out));
+        assertEquals(8, written.size());
         assertEquals(out.resolve("report.md"), written.getLast());
         for (String png : List.of("loss.png", "accuracy.png", "methods.png", "cka.png")) {
             PlotsTest.assertRealPng(Optional.of(Files.readAllBytes(out.resolve(png))), 400, 400);
@@ -43,14 +44,14 @@ class ReportsTest {
 
         // Writing again replaces the files in place, still leaving nothing behind.
         Reports.writeAll(e, out);
-        assertEquals(7, names(out).size());
+        assertEquals(8, names(out).size());
     }
 
     @Test
     void plotsWithoutDataAreLeftOut() throws Exception {
         RunResult noCurves = SampleRuns.seedLike().runs().get(2);
         Reports.writeAll(new Experiment("t", Map.of(), List.of(noCurves), List.of()), dir);
-        assertEquals(List.of("methods.png", "metrics.csv", "report.md", "results.json"), names(dir));
+        assertEquals(List.of("methods.png", "metrics.csv", "predictions.csv", "report.md", "results.json"), names(dir));
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(!md.contains("loss.png") && !md.contains("cka.png"));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kora4j.io.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,38 @@ class ResultsJsonTest {
         assertEquals("r.json: the top level must be an object", e.getMessage());
         e = assertThrows(InputException.class, () -> ResultsJson.read(dir.resolve("missing.json")));
         assertTrue(e.getMessage().endsWith("missing.json: no such file"));
+    }
+
+    @Test
+    void predictionsIntervalsAndTheHeadlineRoundTrip() throws Exception {
+        Experiment e = SampleRuns.seedLike();
+        Experiment headed = new Experiment(e.title(), e.settings(), e.runs(), e.warnings(), List.of(SampleRuns.KORA, SampleRuns.LORA));
+        Experiment back = ResultsJson.parse("r.json", ResultsJson.toJson(headed));
+        assertEquals(headed, back);
+        assertEquals(List.of(SampleRuns.KORA, SampleRuns.LORA), back.headline());
+        assertEquals(e.runs().get(1).evaluation().predictions(), back.runs().get(1).evaluation().predictions());
+        assertEquals(e.runs().get(1).evaluation().weightedF1Interval(), back.runs().get(1).evaluation().weightedF1Interval());
+        JsonNode kora = new ObjectMapper().readTree(ResultsJson.toJson(e)).get("runs").get(1).get("final");
+        assertEquals(0.833498542987, kora.get("accuracy_ci").get(0).asDouble(), 1e-12); // statsmodels' Wilson for 8408 of 10000
+        assertEquals(10000, kora.get("predictions").get("predicted").size());
+    }
+
+    /** results.json files written before intervals and predictions were kept still read, without them. */
+    @Test
+    void filesWithoutPredictionsOrIntervalsStillRead() throws Exception {
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(ResultsJson.toJson(SampleRuns.seedLike()));
+        for (JsonNode run : root.get("runs")) {
+            ((ObjectNode) run.get("final")).remove(List.of("accuracy_ci", "f1_weighted_ci", "predictions"));
+        }
+        Experiment old = ResultsJson.parse("old.json", root.toString());
+        assertEquals(null, old.runs().get(0).evaluation().predictions());
+        assertEquals(null, old.runs().get(0).evaluation().weightedF1Interval());
+        assertEquals(SampleRuns.seedLike().runs().get(0).evaluation().accuracyInterval(), old.runs().get(0).evaluation().accuracyInterval(),
+                "Wilson's interval follows from the counts");
+
+        ((ObjectNode) root.get("runs").get(0).get("final")).putObject("predictions").putArray("labels").add(1);
+        InputException e = assertThrows(InputException.class, () -> ResultsJson.parse("r.json", root.toString()));
+        assertEquals("r.json: runs[0].final.predictions.predicted is missing", e.getMessage());
     }
 
     @Test

@@ -1,8 +1,8 @@
 package dev.kora4j.report;
 
 import dev.kora4j.metrics.CkaMatrix;
-import dev.kora4j.metrics.ConfusionMatrix;
 import dev.kora4j.metrics.Evaluation;
+import dev.kora4j.metrics.ImagePredictions;
 import dev.kora4j.metrics.ParamCount;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,21 +15,21 @@ final class SampleRuns {
 
     /** n samples of 100 classes with {@code correct} of them right (class i%100, wrong ones shifted by one). */
     static Evaluation spread(int n, int correct, double loss) {
-        ConfusionMatrix cm = new ConfusionMatrix(100);
+        int[] labels = new int[n], predicted = new int[n];
         for (int i = 0; i < n; i++) {
-            int t = i % 100;
-            cm.add(t, i < correct ? t : (t + 1) % 100);
+            labels[i] = i % 100;
+            predicted[i] = i < correct ? labels[i] : (labels[i] + 1) % 100;
         }
-        return Evaluation.of(cm, loss);
+        return Evaluation.of(new ImagePredictions(labels, predicted), 100, loss);
     }
 
     /** n samples all labelled 0 (as timm labels Tiny ImageNet's val/images), {@code correct} predicted 0. */
     static Evaluation collapsed(int n, int correct, double loss) {
-        ConfusionMatrix cm = new ConfusionMatrix(200);
+        int[] labels = new int[n], predicted = new int[n];
         for (int i = 0; i < n; i++) {
-            cm.add(0, i < correct ? 0 : 1 + i % 199);
+            predicted[i] = i < correct ? 0 : 1 + i % 199;
         }
-        return Evaluation.of(cm, loss);
+        return Evaluation.of(new ImagePredictions(labels, predicted), 200, loss);
     }
 
     static List<EpochMetrics> epochs(double[] trainLoss, double[] valLoss, double[] valAcc, double[] valF1) {

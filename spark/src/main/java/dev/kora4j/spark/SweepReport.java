@@ -11,10 +11,14 @@ import dev.kora4j.report.Experiment;
 import dev.kora4j.report.MarkdownReport;
 import dev.kora4j.report.MeanStd;
 import dev.kora4j.report.MetricsCsv;
+import dev.kora4j.report.PairedComparison;
+import dev.kora4j.report.PairedComparisons;
 import dev.kora4j.report.Plots;
+import dev.kora4j.report.PredictionsCsv;
 import dev.kora4j.report.ResultsJson;
 import dev.kora4j.report.RunResult;
 import dev.kora4j.report.SeedGroup;
+import dev.kora4j.stats.SeedSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +42,15 @@ import java.util.function.ToDoubleFunction;
  *  "configurations": [{"id", "label", "family", "grid": {key: value}, "runs": [id], "seeds": [seed],
  *                      "params": {"trainable", "total", "percent"},
  *                      "source" | "transfer": null | {"accuracy" | "f1_weighted" | "f1_macro" | "loss" | "cka":
- *                                                      {"mean", "std", "n"}}}],
+ *                                                      {"mean", "std", "n"}, accuracy and F1 also "ci_low", "ci_high"}}],
  *  "runs": [{"id", "configuration", "seed", "status": "done" | "diverged", "message",
  *            "source" | "transfer": null | {"accuracy", "f1_weighted", "f1_macro", "loss", "cka", "seconds"}}],
+ *  "comparisons": {"source" | "transfer": [{"a", "b", "accuracy_difference", "ci_low", "ci_high", "p_paired_t",
+ *                  "p_paired_t_holm", "significant", "seeds": [{"seed", "accuracy_difference", "a_right_b_wrong",
+ *                  "a_wrong_b_right", "p_mcnemar", "p_mcnemar_holm"}]}]},
  *  "warnings": [string]}
  * </pre>
+ * The comparisons are {@link PairedComparisons}': every pair of configurations on the same test images.
  * std is the sample standard deviation (n − 1) over the seeds that finished; diverged runs are
  * listed but left out of the numbers.
  */
@@ -71,6 +79,7 @@ public final class SweepReport {
         try {
             AtomicWrite.write(dir.resolve(JSON), toJson(a).getBytes(StandardCharsets.UTF_8));
             MetricsCsv.write(allRuns(a), dir.resolve(MetricsCsv.FILE_NAME));
+            PredictionsCsv.write(allRuns(a), dir.resolve(PredictionsCsv.FILE_NAME));
             List<String[]> plots = new ArrayList<>();
             plot(dir, PARAMS_PNG, "Accuracy vs. parameters tuned", Plots.accuracyVsParams(groups(a)), plots);
             plot(dir, SCATTER_PNG, "Transfer vs. source accuracy", Plots.transferVsSource(groups(a)), plots);
@@ -121,6 +130,11 @@ public final class SweepReport {
         return a.configurations().stream().map(Configuration::group).filter(g -> !g.source().isEmpty()).toList();
     }
 
+    /** Every pair of configurations on the same test images, seed by seed, with Holm's correction over the pairs. */
+    static List<PairedComparison> comparisons(Aggregate a, RunResult.Phase phase) {
+        return PairedComparisons.of(MarkdownReport.arms(groups(a), phase), phase);
+    }
+
     // ---- sweep.json ---------------------------------------------------------------------------
 
     static String toJson(Aggregate a) {
@@ -161,6 +175,33 @@ public final class SweepReport {
                 stat(stats, "f1_macro", c.group().evaluation(phase, Evaluation::macroF1));
                 stat(stats, "loss", c.group().evaluation(phase, Evaluation::loss));
                 stat(stats, "cka", c.group().cka(phase));
+                interval((ObjectNode) stats.get("accuracy"), c.group().runs(phase), Evaluation::accuracy);
+                interval((ObjectNode) stats.get("f1_weighted"), c.group().runs(phase), Evaluation::weightedF1);
+            }
+        }
+        ObjectNode comparisons = root.putObject("comparisons");
+        for (RunResult.Phase phase : RunResult.Phase.values()) {
+            ArrayNode list = comparisons.putArray(phase.label());
+            for (PairedComparison c : comparisons(a, phase)) {
+                ObjectNode o = list.addObject();
+                o.put("a", c.a());
+                o.put("b", c.b());
+                number(o, "accuracy_difference", c.difference().mean());
+                number(o, "ci_low", c.difference().interval().lower());
+                number(o, "ci_high", c.difference().interval().upper());
+                number(o, "p_paired_t", c.p());
+                number(o, "p_paired_t_holm", c.pHolm());
+                o.put("significant", c.significant());
+                ArrayNode seeds = o.putArray("seeds");
+                for (PairedComparison.SeedTest t : c.seeds()) {
+                    ObjectNode st = seeds.addObject();
+                    st.put("seed", t.seed());
+                    number(st, "accuracy_difference", t.difference());
+                    st.put("a_right_b_wrong", t.mcnemar().b());
+                    st.put("a_wrong_b_right", t.mcnemar().c());
+                    number(st, "p_mcnemar", t.mcnemar().pValue());
+                    number(st, "p_mcnemar_holm", t.pHolm());
+                }
             }
         }
         ArrayNode runs = root.putArray("runs");
@@ -188,6 +229,13 @@ public final class SweepReport {
         number(s, "mean", m.mean());
         number(s, "std", m.std());
         s.put("n", m.n());
+    }
+
+    /** The 95 % Student-t interval over the seeds, as "ci_low" and "ci_high" beside mean, std and n. */
+    private static void interval(ObjectNode stat, List<RunResult> runs, ToDoubleFunction<Evaluation> value) {
+        SeedSummary s = SeedSummary.of(runs.stream().mapToDouble(r -> value.applyAsDouble(r.evaluation())).toArray(), Evaluation.CONFIDENCE);
+        number(stat, "ci_low", s.interval().lower());
+        number(stat, "ci_high", s.interval().upper());
     }
 
     private static void phase(ObjectNode o, String key, RunResult r) {
@@ -224,14 +272,16 @@ public final class SweepReport {
         if (spec.transferLabel() != null) {
             md.append(", then trains a new head on ").append(spec.shots()).append(" images per class of ").append(spec.transferLabel());
         }
-        md.append(". Every number is the mean ± the sample standard deviation (n − 1) over the seeds; F1 is scikit-learn's "
-                + "weighted F1; CKA Sim. is linear CKA between the class tokens of the last two blocks on ")
-                .append(spec.ckaImages()).append(" evaluation images.\n");
+        md.append(". Every number is the mean ± the sample standard deviation (n − 1) over the seeds, then its 95 % Student-t "
+                + "interval; F1 is scikit-learn's weighted F1; CKA Sim. is linear CKA between the class tokens of the last two blocks on ")
+                .append(spec.ckaImages()).append(" evaluation images. ").append(MarkdownReport.COMPARISONS).append(' ').append(MarkdownReport.SELECTION).append('\n');
         md.append("\n## Source task (").append(spec.sourceLabel()).append(")\n\n")
-                .append(MarkdownReport.seedTable(groups(a), RunResult.Phase.SOURCE));
+                .append(MarkdownReport.seedTable(groups(a), RunResult.Phase.SOURCE))
+                .append(MarkdownReport.comparisonsSection(comparisons(a, RunResult.Phase.SOURCE)));
         if (spec.transferLabel() != null) {
             md.append("\n## Transfer task (").append(spec.transferLabel()).append(")\n\n")
-                    .append(MarkdownReport.seedTable(groups(a), RunResult.Phase.TRANSFER));
+                    .append(MarkdownReport.seedTable(groups(a), RunResult.Phase.TRANSFER))
+                    .append(MarkdownReport.comparisonsSection(comparisons(a, RunResult.Phase.TRANSFER)));
         }
         if (!plots.isEmpty()) {
             md.append("\n## Plots\n");

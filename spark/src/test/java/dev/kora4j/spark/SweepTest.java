@@ -95,17 +95,40 @@ class SweepTest {
                 assertEquals(2, stats.get("accuracy").get("n").asInt());
                 assertEquals(f1.mean(), stats.get("f1_weighted").get("mean").asDouble(), 0);
                 assertEquals(f1.std(), stats.get("f1_weighted").get("std").asDouble(), 0);
-                // the seed table's row: "| label | params | CKA | accuracy (%) | F1 |"
+                // the 95 % Student-t interval over the two seeds: mean ± t(0.975, 1)·s/√2
+                double margin = 12.706204736174694 * accuracy.std() / Math.sqrt(2); // scipy.stats.t.ppf(0.975, 1)
+                assertEquals(accuracy.mean() - margin, stats.get("accuracy").get("ci_low").asDouble(), 1e-12);
+                assertEquals(accuracy.mean() + margin, stats.get("accuracy").get("ci_high").asDouble(), 1e-12);
+                // the seed table's row: "| label | params | CKA | accuracy (%) [CI] | F1 [CI] | seeds |"
                 String row = "| " + c.get("label").asText() + " | " + dev.kora4j.metrics.PythonFormat.fixed(results.getFirst().params().percent(), 2)
                         + " | " + (phase == RunResult.Phase.SOURCE ? MeanStd.of(results.stream().mapToDouble(r -> r.cka().summary()).toArray()).format(1, 2) : "–")
-                        + " | " + accuracy.format(100, 2) + " | " + f1.format(1, 4) + " |";
+                        + " | " + accuracy.format(100, 2) + " [";
                 assertTrue(report.contains(row), "report.md has " + row + "\n" + report);
+                String cells = report.substring(report.indexOf(row) + row.length()).lines().findFirst().orElseThrow();
+                assertTrue(cells.contains("] | " + f1.format(1, 4) + " [") && cells.endsWith("] | 2 |"), row + cells);
             }
             assertEquals(runs.getFirst().runs().getFirst().params().trainable(), c.get("params").get("trainable").asLong());
         }
+        // LoRA against KoRA on the same test images, seed by seed: McNemar's counts from the runs' own predictions
+        for (RunResult.Phase phase : RunResult.Phase.values()) {
+            JsonNode pair = sweep.get("comparisons").get(phase.label()).get(0);
+            assertEquals(1, sweep.get("comparisons").get(phase.label()).size(), "two configurations, one pair");
+            for (int seed = 0; seed < 2; seed++) {
+                boolean[] lora = byConfiguration.get("lora").get(seed).runs(phase).getFirst().evaluation().predictions().correct();
+                boolean[] kora = byConfiguration.get("kora").get(seed).runs(phase).getFirst().evaluation().predictions().correct();
+                int b = 0, cc = 0;
+                for (int i = 0; i < lora.length; i++) {
+                    b += lora[i] && !kora[i] ? 1 : 0;
+                    cc += !lora[i] && kora[i] ? 1 : 0;
+                }
+                JsonNode t = pair.get("seeds").get(seed);
+                assertEquals(List.of(b, cc), List.of(t.get("a_right_b_wrong").asInt(), t.get("a_wrong_b_right").asInt()), phase + " seed " + seed);
+            }
+        }
+        assertTrue(report.contains("### Paired comparisons"), report);
         assertTrue(report.contains("![Accuracy vs. parameters tuned](accuracy-vs-params.png)"), report);
         assertTrue(report.contains("![Transfer vs. source accuracy](transfer-vs-source.png)"), report);
-        for (String f : List.of(SweepReport.PARAMS_PNG, SweepReport.SCATTER_PNG, "metrics.csv")) {
+        for (String f : List.of(SweepReport.PARAMS_PNG, SweepReport.SCATTER_PNG, "metrics.csv", "predictions.csv")) {
             assertTrue(Files.size(out.resolve(f)) > 1000, f);
         }
     }
