@@ -157,6 +157,16 @@ adapter_config("unknown-peft-type", '{"peft_type": "IA3", "target_modules": ["qk
                "a PEFT method kora4j does not implement")
 adapter_config("rank-zero", '{"peft_type": "LORA", "r": 0, "target_modules": ["qkv"]}\n', "r must be between 1 and",
                "rank 0")
+adapter_config("lora-bias", '{"peft_type": "LORA", "r": 4, "target_modules": ["attn.qkv"], "lora_bias": true}\n',
+               "lora_bias is not supported (must be false)", "PEFT's lora_bias (a trained bias beside B), not implemented")
+adapter_config("trainable-tokens", '{"peft_type": "LORA", "r": 4, "target_modules": ["attn.qkv"], "trainable_token_indices": [3]}\n',
+               "trainable_token_indices is not supported (must be null)", "PEFT's trainable tokens, for language models")
+adapter_config("targets-a-layernorm", '{"peft_type": "LORA", "r": 4, "target_modules": ["norm1"]}\n',
+               "select blocks.0.norm1, a LayerNorm; LoRA goes on Linear and Conv2d layers",
+               "a target that is neither a Linear nor a Conv2d, which PEFT refuses too")
+adapter_config("layers-with-a-regex", '{"peft_type": "LORA", "r": 4, "target_modules": ".*qkv", "layers_to_transform": [0]}\n',
+               "layers_to_transform cannot be used when target_modules is a string",
+               "layer selection with a regex target, which PEFT refuses too")
 
 # The golden lora_head adapter's tensors, shaped for a ViT of width 32 instead of 20 (zeros: only the
 # shapes matter, and they keep the file small).

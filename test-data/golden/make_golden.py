@@ -58,12 +58,12 @@ CASES = [
     dict(
         name="lora_head",
         seed=202,
-        about="LoRA r=4 on every qkv/proj/fc1/fc2 (suffixes), non-zero B, new head from the "
+        about="LoRA r=4 on every attn.qkv/attn.proj/mlp.fc1/mlp.fc2 (suffixes), non-zero B, new head from the "
               "adapter (backbone head has another shape), mlp_ratio 2",
         model=dict(img_size=16, patch_size=4, embed_dim=20, depth=2, num_heads=2, mlp_ratio=2.0),
         num_classes=7, backbone_head=10, batch=2,
         adapter=dict(peft_type="LORA", r=4, lora_alpha=6, use_rslora=False,
-                     target_modules=["qkv", "proj", "fc1", "fc2"], modules_to_save=["head"]),
+                     target_modules=["attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2"], modules_to_save=["head"]),
     ),
     dict(
         name="lora_rslora_paths",
@@ -136,7 +136,7 @@ CASES = [
         model=dict(img_size=224, patch_size=16, embed_dim=192, depth=1, num_heads=3, mlp_ratio=4.0),
         num_classes=10, backbone_head=10, batch=2,
         adapter=dict(peft_type="LORA", r=8, lora_alpha=16, use_rslora=False,
-                     target_modules=["qkv", "proj", "fc1", "fc2"], modules_to_save=["head"]),
+                     target_modules=["attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2"], modules_to_save=["head"]),
     ),
     dict(
         name="vit_tiny_kora",
@@ -829,7 +829,8 @@ def main():
     check_lora_merge()
     check_adapters_matter()
     total = 0
-    for d in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+    # the folders this script writes (optim/, loss_and_preprocess/ and peft/ have scripts of their own)
+    for d in sorted(GOLDEN / name for name in [c["name"] for c in CASES] + ["pos_embed_resample"]):
         size = sum(f.stat().st_size for f in d.iterdir())
         total += size
         assert size < (4_000_000 if d.name in REAL_SIZE else 200_000), (d.name, size)

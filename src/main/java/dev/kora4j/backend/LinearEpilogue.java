@@ -9,16 +9,18 @@ import java.util.Arrays;
  * each tile of the output is still in cache instead of in passes of its own:
  *
  * <pre>
- *   pre = a·b + u·v + bias        (u [M, r], v [r, N]: a low-rank update such as LoRA's s·(x·Aᵀ)·Bᵀ)
+ *   p   = a·b + u·v               (u [M, r], v [r, N]: a low-rank update such as LoRA's s·(x·Aᵀ)·Bᵀ)
+ *   unscaled = p                  (kept when asked: DoRA's backward reads it)
+ *   pre = scale ⊙ p + bias        (scale [N], one factor per output column: DoRA's m / ‖W + s·B·A‖)
  *   out = act(pre) + residual     (act: GELU or none)
  * </pre>
  *
  * Every part may be absent (null, or false for gelu). With gelu, {@code pre} receives the value
  * before the activation (GELU's backward reads it); without, pre is null. u and v may be views;
- * bias [N], residual [M, N] and pre [M, N] are contiguous.
+ * bias [N], scale [N], residual [M, N], pre [M, N] and unscaled [M, N] are contiguous.
  */
-public record LinearEpilogue(Tensor u, Tensor v, Tensor bias, boolean gelu, Tensor pre, Tensor residual) {
-    public static final LinearEpilogue NONE = new LinearEpilogue(null, null, null, false, null, null);
+public record LinearEpilogue(Tensor u, Tensor v, Tensor scale, Tensor unscaled, Tensor bias, boolean gelu, Tensor pre, Tensor residual) {
+    public static final LinearEpilogue NONE = new LinearEpilogue(null, null, null, null, null, false, null, null);
 
     public LinearEpilogue {
         if ((u == null) != (v == null)) {
@@ -27,27 +29,32 @@ public record LinearEpilogue(Tensor u, Tensor v, Tensor bias, boolean gelu, Tens
         if (gelu != (pre != null)) {
             throw new IllegalArgumentException("linear epilogue: GELU needs a tensor for the pre-activation, and only GELU does");
         }
-        for (Tensor t : new Tensor[] {bias, pre, residual}) {
+        for (Tensor t : new Tensor[] {scale, unscaled, bias, pre, residual}) {
             if (t != null && !t.isContiguous()) {
-                throw new IllegalArgumentException("linear epilogue: bias, pre and residual must be contiguous");
+                throw new IllegalArgumentException("linear epilogue: scale, unscaled, bias, pre and residual must be contiguous");
             }
         }
     }
 
     public static LinearEpilogue bias(Tensor bias) {
-        return new LinearEpilogue(null, null, bias, false, null, null);
+        return new LinearEpilogue(null, null, null, null, bias, false, null, null);
     }
 
     public LinearEpilogue withLowRank(Tensor u, Tensor v) {
-        return new LinearEpilogue(u, v, bias, gelu, pre, residual);
+        return new LinearEpilogue(u, v, scale, unscaled, bias, gelu, pre, residual);
+    }
+
+    /** Each column scaled before the bias; {@code unscaled} (or null) receives the product before it. */
+    public LinearEpilogue withScale(Tensor scale, Tensor unscaled) {
+        return new LinearEpilogue(u, v, scale, unscaled, bias, gelu, pre, residual);
     }
 
     public LinearEpilogue withGelu(Tensor pre) {
-        return new LinearEpilogue(u, v, bias, true, pre, residual);
+        return new LinearEpilogue(u, v, scale, unscaled, bias, true, pre, residual);
     }
 
     public LinearEpilogue withResidual(Tensor residual) {
-        return new LinearEpilogue(u, v, bias, gelu, pre, residual);
+        return new LinearEpilogue(u, v, scale, unscaled, bias, gelu, pre, residual);
     }
 
     /** Checks the product a [M, K]·b [K, N] → out [M, N] (contiguous) and the parts against it. */
@@ -60,12 +67,14 @@ public record LinearEpilogue(Tensor u, Tensor v, Tensor bias, boolean gelu, Tens
         if (u != null && (u.rank() != 2 || v.rank() != 2 || u.size(0) != m || v.size(1) != n || u.size(1) != v.size(0))) {
             throw Shape.mismatch("linear epilogue", u.shape(), v.shape(), "do not form a low-rank update of " + m + " × " + n);
         }
-        if (bias != null && (bias.rank() != 1 || bias.size(0) != n)) {
-            throw Shape.mismatch("linear epilogue", bias.shape(), out.shape(), "do not match (bias [N], out [M, N])");
+        for (Tensor t : new Tensor[] {bias, scale}) {
+            if (t != null && (t.rank() != 1 || t.size(0) != n)) {
+                throw Shape.mismatch("linear epilogue", t.shape(), out.shape(), "do not match (bias and scale [N], out [M, N])");
+            }
         }
-        for (Tensor t : new Tensor[] {pre, residual}) {
+        for (Tensor t : new Tensor[] {unscaled, pre, residual}) {
             if (t != null && !Arrays.equals(t.shape(), out.shape())) {
-                throw Shape.mismatch("linear epilogue", t.shape(), out.shape(), "differ: pre and residual have the output's shape");
+                throw Shape.mismatch("linear epilogue", t.shape(), out.shape(), "differ: unscaled, pre and residual have the output's shape");
             }
         }
     }
@@ -77,9 +86,14 @@ public record LinearEpilogue(Tensor u, Tensor v, Tensor bias, boolean gelu, Tens
         if (u != null) {
             backend.matmul(u, v, y, true);
         }
+        if (unscaled != null) {
+            backend.copy(y, unscaled);
+        }
+        if (scale != null) {
+            backend.zip(BinaryOp.MUL, y, rows(scale, y), y);
+        }
         if (bias != null) {
-            Tensor rows = new Tensor(bias.storage(), y.shape(), new int[] {0, bias.stride(0)}, bias.offset(), bias.device());
-            backend.zip(BinaryOp.ADD, y, rows, y);
+            backend.zip(BinaryOp.ADD, y, rows(bias, y), y);
         }
         if (gelu) {
             backend.map(UnaryOp.GELU, 0, pre, out);
@@ -87,5 +101,10 @@ public record LinearEpilogue(Tensor u, Tensor v, Tensor bias, boolean gelu, Tens
         if (residual != null) {
             backend.zip(BinaryOp.ADD, out, residual, out);
         }
+    }
+
+    /** A vector [N] seen as every row of y [M, N] (stride 0 over the rows). */
+    private static Tensor rows(Tensor vector, Tensor y) {
+        return new Tensor(vector.storage(), y.shape(), new int[] {0, vector.stride(0)}, vector.offset(), vector.device());
     }
 }

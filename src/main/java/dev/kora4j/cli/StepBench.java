@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 @Command(name = "step", description = "Whole training steps of a ViT: images/s, ms per step, peak RSS, allocation per step.")
 final class StepBench implements Runnable {
     @Option(names = "--model", required = true, description = "timm hub config.json (or an architecture name).") String model;
-    @Option(names = "--mode", required = true, description = "infer, full, lora or kora.") String mode;
+    @Option(names = "--mode", required = true, description = "infer, full, lora, dora (LoRA with use_dora) or kora.") String mode;
     @Option(names = "--rank", defaultValue = "8", description = "LoRA/KoRA rank r; alpha = r (default ${DEFAULT-VALUE}).") int rank;
     @Option(names = "--dcomp", defaultValue = "4", description = "KoRA composition width (default ${DEFAULT-VALUE}).") int dcomp;
     @Option(names = "--batch", required = true, description = "Images per step.") int batch;
@@ -107,14 +107,17 @@ final class StepBench implements Runnable {
 
     private PeftModel build(ViTConfig config, Device d) {
         VisionTransformer vit = new VisionTransformer(config, new Rng(0), DType.F32, d);
-        String targets = "\"target_modules\": [\"qkv\", \"proj\", \"fc1\", \"fc2\"]";
+        // the blocks' Linears (a bare "proj" would also select the patch embedding's Conv2d, as in PEFT)
+        String targets = "\"target_modules\": [\"attn.qkv\", \"attn.proj\", \"mlp.fc1\", \"mlp.fc2\"]";
         String common = "\"r\": " + rank + ", \"lora_alpha\": " + rank + ", \"modules_to_save\": [\"head\"], ";
         return switch (mode) {
             case "infer", "full" -> PeftModel.fullFineTuning(vit);
             case "lora" -> PeftModel.inject(vit, adapter("{\"peft_type\": \"LORA\", " + common + targets + "}"), new Rng(1));
+            case "dora" -> PeftModel.inject(vit, adapter("{\"peft_type\": \"LORA\", \"use_dora\": true, " + common + targets + "}"),
+                    new Rng(1));
             case "kora" -> PeftModel.inject(vit, adapter("{\"peft_type\": \"KORA\", " + common + "\"target_modules\": [\"qkv\"], "
                     + "\"composition_dim\": " + dcomp + ", \"lora_targets\": [\"proj\", \"fc1\", \"fc2\"]}"), new Rng(1));
-            default -> throw new UserError("--mode must be infer, full, lora or kora, got '" + mode + "'");
+            default -> throw new UserError("--mode must be infer, full, lora, dora or kora, got '" + mode + "'");
         };
     }
 

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * y = x·Wᵀ + b with W [out, in], initialised as PyTorch's nn.Linear: U(−1/√in, 1/√in) for W and b.
- * An attached adapter (LoRA, KoRA) adapts the output; an input observer sees each input (the seed's
+ * An attached adapter (LoRA, DoRA, KoRA) adapts the output; an input observer sees each input (the seed's
  * KoRA reads detached layer inputs this way, as its forward hooks did).
  */
 public final class Linear extends Module {
@@ -38,21 +38,14 @@ public final class Linear extends Module {
     }
 
     /**
-     * The layer followed by GELU, or plus a residual: in the same op where the adapter allows
-     * (none, or LoRA), else as ops of their own after the adapter.
+     * The layer followed by GELU, or plus a residual, in the same op where the adapter allows; an
+     * attached adapter computes the output (and the tail) instead of the plain product.
      */
     public Tensor forward(Tensor x, LinearTail tail) {
         if (inputObserver != null) {
             inputObserver.accept(x.detach());
         }
-        if (adapter instanceof LinearAdapter.FusedAdapter fused && fused.fusable()) {
-            return fused.forwardFused(this, x, tail);
-        }
-        if (adapter == null) {
-            return MatMul.linear(x, weight, bias, tail);
-        }
-        Tensor y = adapter.adapt(x, MatMul.linear(x, weight, bias));
-        return tail.gelu() ? y.gelu() : tail.residual() != null ? tail.residual().add(y) : y;
+        return adapter == null ? MatMul.linear(x, weight, bias, tail) : adapter.forward(x, weight, bias, tail);
     }
 
     /** Attaches an adapter whose parameters join this module's namespace (qkv.lora_A.weight, ...). */

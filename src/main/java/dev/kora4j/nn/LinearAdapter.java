@@ -3,16 +3,12 @@ package dev.kora4j.nn;
 import dev.kora4j.ops.LinearTail;
 import dev.kora4j.tensor.Tensor;
 
-/** Something that changes a Linear's output (LoRA, KoRA): given the input x and the frozen output y. */
+/**
+ * Something that changes what a linear map computes (LoRA, DoRA, KoRA). It is given the layer's
+ * input, weight [out, in] and bias (the Conv2d patch embedding gives its patches and its kernel
+ * flattened to [D, C·p·p]) and computes the adapted output followed by the tail, in one op where
+ * it can.
+ */
 public interface LinearAdapter {
-    Tensor adapt(Tensor x, Tensor y);
-
-    /** An adapter that can also compute the Linear and itself as one op (LoRA). */
-    interface FusedAdapter extends LinearAdapter {
-        /** Whether the one-op form applies now (e.g. not while LoRA dropout is active). */
-        boolean fusable();
-
-        /** The Linear, this adapter's update and the tail (GELU or a residual) as one op. */
-        Tensor forwardFused(Linear base, Tensor x, LinearTail tail);
-    }
+    Tensor forward(Tensor x, Tensor weight, Tensor bias, LinearTail tail);
 }

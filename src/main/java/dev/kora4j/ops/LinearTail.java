@@ -29,6 +29,11 @@ public record LinearTail(boolean gelu, Tensor residual) {
         return new LinearTail(false, residual);
     }
 
+    /** The tail as ops of its own on an output computed without it. */
+    public Tensor apply(Tensor y) {
+        return gelu ? y.gelu() : residual != null ? residual.add(y) : y;
+    }
+
     /** Checks the residual against the op's output shape. */
     public void check(String op, int[] outShape) {
         if (residual != null && !Arrays.equals(residual.shape(), outShape)) {

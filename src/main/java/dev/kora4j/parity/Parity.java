@@ -44,7 +44,7 @@ public final class Parity {
         PeftModel model;
         if (in.adapter() != null) {
             model = PeftModel.inject(vit, AdapterConfig.read(in.adapterConfig()), new Rng(0), in.adapterConfig().toString());
-            model.loadAdapter(Safetensors.readAll(in.adapter(), DType.F32), in.adapter().toString());
+            model.loadAdapter(Safetensors.readAll(in.adapter(), DType.F32), in.adapter().toString()).forEach(w -> System.err.println("warning: " + w));
         } else {
             model = PeftModel.fullFineTuning(vit);
         }

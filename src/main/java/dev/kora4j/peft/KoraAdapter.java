@@ -3,6 +3,8 @@ package dev.kora4j.peft;
 import dev.kora4j.nn.Linear;
 import dev.kora4j.nn.LinearAdapter;
 import dev.kora4j.nn.Module;
+import dev.kora4j.ops.LinearTail;
+import dev.kora4j.ops.MatMul;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -48,9 +50,11 @@ public final class KoraAdapter extends Module implements LinearAdapter {
         this.fused = on;
     }
 
+    /** The frozen product, then the gated composition on v (one op, or the unfused composition), then the tail. */
     @Override
-    public Tensor adapt(Tensor x, Tensor y) {
-        return fused ? KoraOp.fused(x, y, weights, scaling) : KoraOp.unfused(x, y, weights, scaling);
+    public Tensor forward(Tensor x, Tensor weight, Tensor bias, LinearTail tail) {
+        Tensor y = MatMul.linear(x, weight, bias);
+        return tail.apply(fused ? KoraOp.fused(x, y, weights, scaling) : KoraOp.unfused(x, y, weights, scaling));
     }
 
     public KoraWeights weights() {

@@ -3,7 +3,6 @@ package dev.kora4j.peft;
 import dev.kora4j.autograd.GradMode;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.BinaryOp;
-import dev.kora4j.nn.Linear;
 import dev.kora4j.nn.LinearAdapter;
 import dev.kora4j.nn.Module;
 import dev.kora4j.ops.LinearTail;
@@ -12,23 +11,40 @@ import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
 
 /**
- * PEFT's LoRA on a frozen Linear: y = x·Wᵀ + b + s·(dropout(x)·Aᵀ)·Bᵀ with A [r, in] ~ U(±1/√in)
- * and B [out, r] = 0. Parameters lora_A.weight and lora_B.weight sit in the Linear's namespace.
+ * PEFT's LoRA on a frozen Linear or Conv2d: y = x·Wᵀ + b + s·(dropout(x)·Aᵀ)·Bᵀ with A ~ U(±1/√fan_in)
+ * and B = 0. On a Linear W [out, in], A is [r, in] and B [out, r]; on the Conv2d patch embedding
+ * W [D, C, p, p], A is a conv of the same kernel, [r, C, p, p], and B a 1×1 conv, [D, r, 1, 1], so
+ * that on the patches the update is the same product with A and B flattened. Parameters
+ * lora_A.weight and lora_B.weight sit in the layer's namespace.
  */
-public final class LoraAdapter extends Module implements LinearAdapter.FusedAdapter {
+public final class LoraAdapter extends Module implements LinearAdapter {
     private final Tensor a;
     private final Tensor b;
+    private final int rank;
     private final double scaling;
     private final double dropout;
     private Rng dropoutRng;
 
-    public LoraAdapter(Linear base, int r, double scaling, double dropout, Rng rng) {
-        Tensor w = base.weight();
-        double bound = 1 / Math.sqrt(base.inFeatures());
-        this.a = parameter("lora_A.weight", Tensor.uniform(rng, -bound, bound, w.dtype(), w.device(), r, base.inFeatures()));
-        this.b = parameter("lora_B.weight", Tensor.zeros(w.dtype(), w.device(), base.outFeatures(), r));
+    /** The adapter of the layer whose weight is {@code weight} ([out, in], or [out, C, k, k] for a conv). */
+    public LoraAdapter(Tensor weight, int r, double scaling, double dropout, Rng rng) {
+        this.rank = r;
+        this.a = parameter("lora_A.weight", initialA(weight, r, rng));
+        this.b = parameter("lora_B.weight", Tensor.zeros(weight.dtype(), weight.device(), shapeB(weight, r)));
         this.scaling = scaling;
         this.dropout = dropout;
+    }
+
+    /** A as PEFT initialises it (kaiming_uniform with a = √5): U(±1/√fan_in), with the layer's kernel shape. */
+    static Tensor initialA(Tensor weight, int r, Rng rng) {
+        int[] shape = weight.shape();
+        shape[0] = r;
+        double bound = 1 / Math.sqrt((double) weight.numel() / weight.size(0));
+        return Tensor.uniform(rng, -bound, bound, weight.dtype(), weight.device(), shape);
+    }
+
+    /** B's shape: [out, r], or [out, r, 1, 1] (a 1×1 conv) for a conv layer. */
+    static int[] shapeB(Tensor weight, int r) {
+        return weight.rank() == 2 ? new int[] {weight.size(0), r} : new int[] {weight.size(0), r, 1, 1};
     }
 
     /** The generator of the dropout masks (needed when lora_dropout > 0 and training). */
@@ -36,38 +52,41 @@ public final class LoraAdapter extends Module implements LinearAdapter.FusedAdap
         this.dropoutRng = rng;
     }
 
-    /** The update on a frozen output (used with dropout, which the fused op does not apply). */
+    /** A as [r, in] and B as [out, r], whatever the layer's kernel shape. */
+    Tensor a2() {
+        return a.reshape(rank, -1);
+    }
+
+    Tensor b2() {
+        return b.reshape(-1, rank);
+    }
+
+    /** One op ({@link LoraOp}), except with dropout in training, whose mask the fused op does not apply. */
     @Override
-    public Tensor adapt(Tensor x, Tensor y) {
-        Tensor in = x;
-        if (isTraining() && dropout > 0) {
-            if (dropoutRng == null) {
-                throw new IllegalStateException("LoRA dropout needs a generator: call setDropoutRng");
-            }
-            in = x.dropout(dropout, dropoutRng, true);
+    public Tensor forward(Tensor x, Tensor weight, Tensor bias, LinearTail tail) {
+        if (!(isTraining() && dropout > 0)) {
+            return LoraOp.linear(x, weight, bias, a2(), b2(), scaling, tail);
         }
-        Tensor delta = MatMul.linear(MatMul.linear(in, a, null), b, null);
-        return y.add(scaling == 1 ? delta : delta.mul(scaling));
+        Tensor delta = MatMul.linear(MatMul.linear(dropped(x, dropout, dropoutRng), a2(), null), b2(), null);
+        return tail.apply(MatMul.linear(x, weight, bias).add(scaling == 1 ? delta : delta.mul(scaling)));
     }
 
-    /** Whether the one-op form (frozen product and update together, {@link LoraOp}) applies now. */
-    public boolean fusable() {
-        return !(isTraining() && dropout > 0);
-    }
-
-    @Override
-    public Tensor forwardFused(Linear base, Tensor x, LinearTail tail) {
-        return LoraOp.linear(x, base.weight(), base.bias(), a, b, scaling, tail);
+    /** x with LoRA's dropout applied (training only). */
+    static Tensor dropped(Tensor x, double dropout, Rng rng) {
+        if (rng == null) {
+            throw new IllegalStateException("LoRA dropout needs a generator: call setDropoutRng");
+        }
+        return x.dropout(dropout, rng, true);
     }
 
     /**
      * W ← W + s·B·A (and unmerge: W ← W − s·B·A), for inference without the extra products; in place,
      * on the weight's device.
      */
-    public void merge(Linear base, boolean unmerge) {
+    public void merge(Tensor weight, boolean unmerge) {
         try (var scope = GradMode.noGrad()) {
-            Tensor w = base.weight(), delta = b.matmul(a).mul(unmerge ? -scaling : scaling);
-            Backends.of(w.device()).zip(BinaryOp.ADD, w, delta, w);
+            Tensor delta = b2().matmul(a2()).mul(unmerge ? -scaling : scaling).reshape(weight.shape());
+            Backends.of(weight.device()).zip(BinaryOp.ADD, weight, delta, weight);
         }
     }
 

@@ -58,24 +58,34 @@ public final class LoraOp {
         boolean hasBias = bias != null;
         Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), pre, tail.gelu() ? y : null};
         return Tape.record("lora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b), saved, (g, node) -> {
-            Backend be = Backends.of(g.device());
             Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(5), node.saved(6));
-            Tensor xs = node.saved(0), sus = node.saved(1), ws = node.saved(2), as = node.saved(3), bs = node.saved(4);
-            Tensor st = scaledMm(be, g2, bs, s); // s·t = s·g·B [N, r]
-            Tensor dx = null;
-            if (node.needsGrad(0)) {
-                Tensor dx2 = Copies.empty(g2, g2.size(0), in);
-                be.linear(g2, ws, dx2, LinearEpilogue.NONE.withLowRank(st, as)); // dx = g·W + s·t·A
-                dx = Views.reshape(dx2, xShape);
-            }
-            Tensor dw = node.needsGrad(1) ? mm(be, Views.transpose(g2, 0, 1), xs) : null;
+            Tensor[] d = productGradients(g2, node.saved(0), node.saved(1), node.saved(2), node.saved(3), node.saved(4), s, xShape,
+                    node.needsGrad(0), node.needsGrad(1), node.needsGrad(3), node.needsGrad(4));
             Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
-            Tensor da = node.needsGrad(3) ? mm(be, Views.transpose(st, 0, 1), xs) : null;
-            // dB = gᵀ·(s·u), formed as its transpose (s·u)ᵀ·g so that g is read in place
-            Tensor dbT = node.needsGrad(4) ? mm(be, Views.transpose(sus, 0, 1), g2) : null;
             tail.release(g2);
-            return new Tensor[] {dx, dw, db, da, dbT == null ? null : Views.transpose(dbT, 0, 1).contiguous(),
-                tail.residual() != null && node.needsGrad(5) ? g : null};
+            return new Tensor[] {d[0], d[1], db, d[2], d[3], tail.residual() != null && node.needsGrad(5) ? g : null};
         });
+    }
+
+    /**
+     * dx, dW, dA and dB (null where not needed) of p = x·Wᵀ + s·(x·Aᵀ)·Bᵀ from its gradient g2
+     * [N, out], with x2 = x as [N, in] and su = s·x·Aᵀ kept from the forward: dx = g·W + s·t·A,
+     * dW = gᵀ·x, dA = s·tᵀ·x, dB = gᵀ·(s·u), where t = g·B.
+     */
+    static Tensor[] productGradients(Tensor g2, Tensor x2, Tensor su, Tensor w, Tensor a, Tensor b, double s, int[] xShape,
+                                     boolean needX, boolean needW, boolean needA, boolean needB) {
+        Backend be = Backends.of(g2.device());
+        Tensor st = scaledMm(be, g2, b, s); // s·t = s·g·B [N, r]
+        Tensor dx = null;
+        if (needX) {
+            Tensor dx2 = Copies.empty(g2, g2.size(0), w.size(1));
+            be.linear(g2, w, dx2, LinearEpilogue.NONE.withLowRank(st, a)); // dx = g·W + s·t·A
+            dx = Views.reshape(dx2, xShape);
+        }
+        Tensor dw = needW ? mm(be, Views.transpose(g2, 0, 1), x2) : null;
+        Tensor da = needA ? mm(be, Views.transpose(st, 0, 1), x2) : null;
+        // dB = gᵀ·(s·u), formed as its transpose (s·u)ᵀ·g so that g is read in place
+        Tensor dbT = needB ? mm(be, Views.transpose(su, 0, 1), g2) : null;
+        return new Tensor[] {dx, dw, da, dbT == null ? null : Views.transpose(dbT, 0, 1).contiguous()};
     }
 }

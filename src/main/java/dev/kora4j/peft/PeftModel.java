@@ -26,7 +26,8 @@ public final class PeftModel {
     private final KoraSeed seed;
     /** Adapter tensors by file name, in module order (LoRA/KoRA parameters, seed network, saved head). */
     private final Map<String, Tensor> adapterTensors = new LinkedHashMap<>();
-    private final List<LoraAdapter> loras = new java.util.ArrayList<>();
+    /** Where each LoRA or DoRA adapter takes its dropout generator. */
+    private final List<java.util.function.Consumer<Rng>> dropoutRngs = new java.util.ArrayList<>();
     private boolean headOnly;
 
     private PeftModel(VisionTransformer vit, AdapterConfig config, KoraSeed seed) {
@@ -88,20 +89,88 @@ public final class PeftModel {
     }
 
     private void attachAdapters(Rng rng, String source) {
+        int matched = config.type() == PeftType.LORA ? attachLora(rng, source) : attachKora(rng, source);
+        if (matched == 0) {
+            throw new InputException(source + ": target_modules " + (config.targets() == null ? AdapterConfig.ALL_LINEAR : config.targets())
+                    + " match no module of the model");
+        }
+        vit.namedParameters().forEach((name, t) -> {
+            if (name.contains(".lora_A.") || name.contains(".lora_B.") || name.endsWith(".lora_magnitude_vector") || name.contains(".kora_")) {
+                adapterTensors.put(PREFIX + name, t);
+            }
+        });
+    }
+
+    /**
+     * LoRA or DoRA on every module PEFT's rule selects ({@link TargetRule}), each with its rank and
+     * scaling (rank_pattern, alpha_pattern): the blocks' Linears, the head, and the patch embedding's
+     * Conv2d. A selected module of another kind is refused, as PEFT refuses it.
+     */
+    private int attachLora(Rng rng, String source) {
+        int matched = 0;
+        for (TimmModules.Entry m : TimmModules.of(vit)) {
+            if (!config.rule().selects(m.name(), m.linear())) {
+                continue;
+            }
+            if (!m.linear() && !m.conv()) {
+                throw new InputException(source + ": the target modules select " + (m.name().isEmpty() ? "the whole model" : m.name())
+                        + ", a " + m.type() + "; LoRA goes on Linear and Conv2d layers (PEFT refuses this config too)");
+            }
+            attachLoraOrDora(m.name(), rng);
+            matched++;
+        }
+        return matched;
+    }
+
+    private void attachLoraOrDora(String name, Rng rng) {
+        int r = config.rankOf(name);
+        double s = config.scalingOf(name);
+        boolean conv = name.equals("patch_embed.proj");
+        Tensor weight = conv ? vit.patchEmbed.weight() : linear(name).weight();
+        if (config.useDora()) {
+            DoraAdapter dora = new DoraAdapter(weight, r, s, config.loraDropout(), rng);
+            dropoutRngs.add(dora::setDropoutRng);
+            attach(name, dora);
+        } else {
+            LoraAdapter lora = new LoraAdapter(weight, r, s, config.loraDropout(), rng);
+            dropoutRngs.add(lora::setDropoutRng);
+            attach(name, lora);
+        }
+    }
+
+    private <A extends dev.kora4j.nn.Module & dev.kora4j.nn.LinearAdapter> void attach(String name, A adapter) {
+        if (name.equals("patch_embed.proj")) {
+            vit.patchEmbed.attach(adapter);
+        } else {
+            linear(name).attach(adapter);
+        }
+    }
+
+    /** The Linear timm names {@code name} (a block's qkv, proj, fc1 or fc2, or the head). */
+    private Linear linear(String name) {
+        if (name.equals("head")) {
+            return vit.head();
+        }
+        String[] parts = name.split("\\.");
+        Block block = vit.blocks.get(Integer.parseInt(parts[1]));
+        return switch (parts[2] + "." + parts[3]) {
+            case "attn.qkv" -> block.attn.qkv;
+            case "attn.proj" -> block.attn.proj;
+            case "mlp.fc1" -> block.mlp.fc1;
+            case "mlp.fc2" -> block.mlp.fc2;
+            default -> throw new IllegalArgumentException("no Linear named " + name);
+        };
+    }
+
+    /** KoRA on the qkv Linears target_modules names, and LoRA on the blocks' Linears lora_targets names. */
+    private int attachKora(Rng rng, String source) {
         int matched = 0;
         for (int i = 0; i < vit.blocks.size(); i++) {
-            Block block = vit.blocks.get(i);
-            Map<String, Linear> linears = new LinkedHashMap<>();
-            linears.put("blocks." + i + ".attn.qkv", block.attn.qkv);
-            linears.put("blocks." + i + ".attn.proj", block.attn.proj);
-            linears.put("blocks." + i + ".mlp.fc1", block.mlp.fc1);
-            linears.put("blocks." + i + ".mlp.fc2", block.mlp.fc2);
-            for (var e : linears.entrySet()) {
-                String name = e.getKey();
-                Linear linear = e.getValue();
-                boolean kora = config.type() == PeftType.KORA && config.targets().matches(name);
-                boolean lora = config.type() == PeftType.LORA ? config.targets().matches(name) : config.loraTargets().matches(name);
-                if (kora && !name.endsWith("attn.qkv")) {
+            for (String part : List.of("attn.qkv", "attn.proj", "mlp.fc1", "mlp.fc2")) {
+                String name = "blocks." + i + "." + part;
+                Linear linear = linear(name);
+                boolean kora = config.targets().matches(name), lora = config.loraTargets().matches(name);
+                if (kora && !part.equals("attn.qkv")) {
                     throw new InputException(source + ": target_modules of KORA may only name attention qkv modules, but it matches " + name);
                 }
                 if (kora && lora) {
@@ -110,23 +179,16 @@ public final class PeftModel {
                 if (kora) {
                     linear.attach(new KoraAdapter(linear, config.r(), config.compositionDim(), config.scaling(), rng));
                 } else if (lora) {
-                    LoraAdapter adapter = new LoraAdapter(linear, config.r(), config.scaling(), config.loraDropout(), rng);
+                    LoraAdapter adapter = new LoraAdapter(linear.weight(), config.r(), config.scaling(), config.loraDropout(), rng);
                     linear.attach(adapter);
-                    loras.add(adapter);
+                    dropoutRngs.add(adapter::setDropoutRng);
                 }
                 if (kora || lora) {
                     matched++;
                 }
             }
         }
-        if (matched == 0) {
-            throw new InputException(source + ": target_modules " + config.targets() + " match no module of the model");
-        }
-        vit.namedParameters().forEach((name, t) -> {
-            if (name.contains(".lora_A.") || name.contains(".lora_B.") || name.contains(".kora_")) {
-                adapterTensors.put(PREFIX + name, t);
-            }
-        });
+        return matched;
     }
 
     /**
@@ -173,7 +235,7 @@ public final class PeftModel {
 
     /** The generator of LoRA dropout masks. */
     public void setDropoutRng(Rng rng) {
-        loras.forEach(l -> l.setDropoutRng(rng));
+        dropoutRngs.forEach(d -> d.accept(rng));
     }
 
     /** Every parameter of the model: the backbone with its adapters, and the seed's side network. */
@@ -209,10 +271,12 @@ public final class PeftModel {
     }
 
     /**
-     * Loads an adapter file's tensors: names and shapes must match this model's adapter exactly; a
-     * saved head replaces the backbone's (and may have another number of classes than the backbone's).
+     * Loads an adapter file's tensors: names and shapes must match this model's adapter, except that a
+     * LoRA or DoRA module the file holds nothing for keeps its fresh adapter (B = 0: it changes
+     * nothing), as PEFT loads such a file, with a warning; those warnings are returned. A saved head
+     * replaces the backbone's (and may have another number of classes than the backbone's).
      */
-    public void loadAdapter(Map<String, Tensor> state, String source) {
+    public List<String> loadAdapter(Map<String, Tensor> state, String source) {
         if (!config.type().hasAdapter()) {
             throw new IllegalStateException("only an adapter model loads adapter files");
         }
@@ -228,6 +292,8 @@ public final class PeftModel {
         missing.removeAll(state.keySet());
         TreeSet<String> unexpected = new TreeSet<>(state.keySet());
         unexpected.removeAll(adapterTensors.keySet());
+        java.util.SortedSet<String> absentModules = absentLoraModules(missing);
+        missing.removeIf(name -> loraModule(name) != null && absentModules.contains(loraModule(name)));
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             throw new InputException(source + ": does not match the adapter config"
                     + (missing.isEmpty() ? "" : "; missing " + abbreviate(missing))
@@ -235,12 +301,35 @@ public final class PeftModel {
         }
         adapterTensors.forEach((name, t) -> {
             Tensor value = state.get(name);
+            if (value == null) {
+                return; // a module the file leaves out keeps its fresh adapter
+            }
             if (!Arrays.equals(value.shape(), t.shape())) {
                 throw new InputException(source + ": " + name + " has shape " + Shape.format(value.shape())
                         + " but the model expects " + Shape.format(t.shape()));
             }
             dev.kora4j.nn.Init.copyInto(value, t);
         });
+        return absentModules.stream().map(m -> source + ": holds no tensors for " + m + ", which the config's target modules select; "
+                + "it keeps a fresh adapter (B = 0), which changes nothing, as PEFT loads such a file (with a warning)").toList();
+    }
+
+    /** The LoRA or DoRA modules (by timm name) none of whose tensors are in {@code missing}'s complement. */
+    private java.util.SortedSet<String> absentLoraModules(java.util.Set<String> missing) {
+        java.util.SortedSet<String> modules = new TreeSet<>();
+        adapterTensors.keySet().stream().map(PeftModel::loraModule).filter(java.util.Objects::nonNull).forEach(modules::add);
+        modules.removeIf(m -> adapterTensors.keySet().stream().anyMatch(name -> m.equals(loraModule(name)) && !missing.contains(name)));
+        return modules;
+    }
+
+    /** The module a LoRA or DoRA tensor belongs to ("blocks.0.attn.qkv"), or null for another tensor. */
+    private static String loraModule(String name) {
+        for (String suffix : List.of(".lora_A.weight", ".lora_B.weight", ".lora_magnitude_vector")) {
+            if (name.startsWith(PREFIX) && name.endsWith(suffix)) {
+                return name.substring(PREFIX.length(), name.length() - suffix.length());
+            }
+        }
+        return null;
     }
 
     static String abbreviate(java.util.SortedSet<String> names) {

@@ -122,7 +122,8 @@ public final class Checkpoint {
         for (var e : trainable.entrySet()) {
             Tensor value = tensors.get("param." + e.getKey());
             if (value == null || !Arrays.equals(value.shape(), e.getValue().shape())) {
-                throw new InputException(file + ": " + e.getKey() + " is missing or has another shape than the model's");
+                throw new InputException(file + ": " + e.getKey() + " is missing or has another shape than the model's"
+                        + (e.getKey().contains("patch_embed.proj.lora_") ? patchEmbedHint() : ""));
             }
         }
         JsonNode steps = state.path("adam_steps");
@@ -149,5 +150,11 @@ public final class Checkpoint {
             crc.update(bytes.flip());
         });
         return Long.toHexString(crc.getValue());
+    }
+
+    /** Why a run's checkpoint can lack the patch embedding's LoRA: it was written before kora4j followed PEFT's rule. */
+    private static String patchEmbedHint() {
+        return " (a bare target \"proj\" now selects the patch embedding's Conv2d too, as in PEFT; this run was trained when it"
+                + " did not: name the blocks' modules, e.g. [\"attn.qkv\", \"attn.proj\", \"mlp.fc1\", \"mlp.fc2\"], to train it again)";
     }
 }

@@ -1,6 +1,7 @@
 package dev.kora4j.ops;
 
 import dev.kora4j.Tolerance;
+import dev.kora4j.peft.DoraOp;
 import dev.kora4j.peft.LoraOp;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
@@ -64,6 +65,14 @@ final class OpCatalog {
                 s(2, 3, 5), s(4, 5), s(4), s(2, 5), s(4, 2)).frozen(1).frozen(2));
         c.add(new OpCase("lora linear residual", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 1.5, LinearTail.residual(in[5])),
                 s(3, 5), s(4, 5), s(4), s(3, 5), s(4, 3), s(3, 4)));
+        // DoRA's norm of W + s·B·A is a constant to its backward (as in PEFT), so only x, the bias and the
+        // magnitude have gradients a finite difference can check; DoraOpTest checks A and B against the composition
+        c.add(new OpCase("dora linear", in -> DoraOp.linear(in[0], in[1], in[2], in[3], in[4], in[5], 0.7, LinearTail.NONE),
+                s(2, 3, 5), s(4, 5), s(4), s(2, 5), s(4, 2), s(4)).frozen(1).frozen(3).frozen(4));
+        c.add(new OpCase("dora linear gelu", in -> DoraOp.linear(in[0], in[1], in[2], in[3], in[4], in[5], 1.5, LinearTail.GELU),
+                s(3, 5), s(4, 5), s(4), s(3, 5), s(4, 3), s(4)).frozen(1).frozen(3).frozen(4));
+        c.add(new OpCase("dora linear residual", in -> DoraOp.linear(in[0], in[1], null, in[2], in[3], in[4], 1.2, LinearTail.residual(in[5])),
+                s(3, 5), s(4, 5), s(2, 5), s(4, 2), s(4), s(3, 4)).frozen(1).frozen(2).frozen(3));
 
         c.add(new OpCase("sum all", in -> in[0].sum(), s(3, 4, 5)));
         c.add(new OpCase("sum dim 1", in -> in[0].sum(false, 1), s(3, 4, 5)));
@@ -146,6 +155,8 @@ final class OpCatalog {
                 s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8), s(4, 65, 144)).frozen(1).frozen(2));
         c.add(new OpCase("lora linear residual 64-wide panels", in -> LoraOp.linear(in[0], in[1], in[2], in[3], in[4], 0.8, LinearTail.residual(in[5])),
                 s(3, 70, 48), s(128, 48), s(128), s(8, 48), s(128, 8), s(3, 70, 128)).frozen(1).frozen(2));
+        c.add(new OpCase("dora linear residual big", in -> DoraOp.linear(in[0], in[1], in[2], in[3], in[4], in[5], 1.0, LinearTail.residual(in[6])),
+                s(4, 65, 48), s(144, 48), s(144), s(8, 48), s(144, 8), s(144), s(4, 65, 144)).frozen(1).frozen(3).frozen(4));
         c.add(new OpCase("gelu wide", in -> in[0].gelu(), -8, 8, s(999, 71)).within(Tolerance.POINTWISE));
         c.add(new OpCase("exp wide", in -> in[0].exp(), -20, 20, s(50, 333)).within(Tolerance.POINTWISE));
         c.add(new OpCase("add bias", in -> in[0].add(in[1]), s(300, 77), s(77))); // the bias gradient sums 300 rows

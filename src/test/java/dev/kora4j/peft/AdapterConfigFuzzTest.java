@@ -30,7 +30,10 @@ public class AdapterConfigFuzzTest {
             AdapterConfig c = AdapterConfig.read(file);
             c.toJson();
             for (String module : MODULES) {
-                c.targets().matches(module);
+                if (c.rule() != null) {
+                    c.rule().selects(module, true);
+                    c.scalingOf(module); // rank_pattern and alpha_pattern's regexes
+                }
                 c.loraTargets().matches(module);
             }
         });

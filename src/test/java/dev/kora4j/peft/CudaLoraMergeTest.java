@@ -27,9 +27,9 @@ class CudaLoraMergeTest {
             var qkv = m.vit().blocks.get(0).attn.qkv;
             LoraAdapter lora = (LoraAdapter) qkv.adapter();
             original[i] = qkv.weight().to(Device.CPU).mul(1.0);
-            lora.merge(qkv, false);
+            lora.merge(qkv.weight(), false);
             merged[i] = qkv.weight().to(Device.CPU).mul(1.0);
-            lora.merge(qkv, true);
+            lora.merge(qkv.weight(), true);
             restored[i] = qkv.weight().to(Device.CPU).mul(1.0);
         }
         assertClose("merged weight", merged[0], merged[1], Tolerance.SUMS);

@@ -53,7 +53,10 @@ class PeftModelTest {
     void trainableTensorsCarryPeftNames() {
         PeftModel lora = PeftModel.inject(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter(LORA), new Rng(4));
         Map<String, Tensor> t = lora.trainable();
-        assertEquals(2 * 4 * 2 + 2, t.size());
+        // PEFT's rule: the suffix "proj" also selects the patch embedding's Conv2d
+        assertEquals(2 * 4 * 2 + 2 + 2, t.size());
+        assertArrayEquals(new int[] {2, 3, 4, 4}, t.get("base_model.model.patch_embed.proj.lora_A.weight").shape());
+        assertArrayEquals(new int[] {12, 2, 1, 1}, t.get("base_model.model.patch_embed.proj.lora_B.weight").shape());
         assertTrue(t.containsKey("base_model.model.blocks.1.attn.qkv.lora_A.weight"));
         // PEFT's shapes: lora_A [r, in], lora_B [out, r], here r = 2 and qkv 12 → 36
         assertArrayEquals(new int[] {36, 2}, t.get("base_model.model.blocks.1.attn.qkv.lora_B.weight").shape());
@@ -138,10 +141,10 @@ class PeftModelTest {
         var qkv = m.vit().blocks.get(0).attn.qkv;
         LoraAdapter lora = (LoraAdapter) qkv.adapter();
         Tensor w0 = qkv.weight().contiguous().mul(1.0);
-        lora.merge(qkv, false);
+        lora.merge(qkv.weight(), false);
         Tensor merged = lora.b().matmul(lora.a()).mul(2).add(w0);
         assertClose("merged weight", merged, qkv.weight(), Tolerance.SUMS);
-        lora.merge(qkv, true);
+        lora.merge(qkv.weight(), true);
         assertClose("unmerged weight", w0, qkv.weight(), Tolerance.SUMS);
         assertClose("logits after merge and unmerge", adapted, logits(m, images), Tolerance.CHAINS);
     }

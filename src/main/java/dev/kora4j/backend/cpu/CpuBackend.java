@@ -133,6 +133,8 @@ public final class CpuBackend implements Backend {
         Gemm.Matrix u = e.u() == null ? null : matrix(e.u()), v = e.v() == null ? null : matrix(e.v());
         int rank = e.u() == null ? 0 : e.u().size(1);
         GemmEpilogue epilogue = new GemmEpilogue(u, v, rank,
+                e.scale() == null ? null : e.scale().floats(), e.scale() == null ? 0 : e.scale().offset(),
+                e.unscaled() == null ? null : e.unscaled().floats(), e.unscaled() == null ? 0 : e.unscaled().offset(),
                 e.bias() == null ? null : e.bias().floats(), e.bias() == null ? 0 : e.bias().offset(),
                 e.gelu() ? out.floats() : null, out.offset(),
                 e.residual() == null ? null : e.residual().floats(), e.residual() == null ? 0 : e.residual().offset());

@@ -263,6 +263,10 @@ public final class CudaBackend implements Backend, KoraCompositionKernel {
      */
     @Override
     public void linear(Tensor a, Tensor b, Tensor out, LinearEpilogue e) {
+        if (e.scale() != null || e.unscaled() != null) {
+            Backend.super.linear(a, b, out, e); // DoRA's column scale: the epilogue's steps as passes of their own
+            return;
+        }
         e.check(a, b, out);
         Tensor y = e.gelu() ? e.pre() : out;
         gemm.multiply(a, b, y, false);

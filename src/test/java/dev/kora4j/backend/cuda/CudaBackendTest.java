@@ -165,7 +165,7 @@ class CudaBackendTest {
         for (int i = 0; i < 2; i++) {
             Tensor out = i == 0 ? refOut(m, n) : CudaSupport.poisoned(m, n), pre = gelu ? (i == 0 ? refOut(m, n) : CudaSupport.poisoned(m, n)) : null;
             dev.kora4j.backend.LinearEpilogue e = new dev.kora4j.backend.LinearEpilogue(lowRank ? u[i] : null, lowRank ? v[i] : null,
-                    bias ? bs[i] : null, gelu, pre, residual ? res[i] : null);
+                    null, null, bias ? bs[i] : null, gelu, pre, residual ? res[i] : null);
             backends[i].linear(a[i], b[i], out, e);
             outs[i] = new Tensor[] {out, pre};
         }
