@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The PyTorch/timm golden cases on cuda, within the tolerances GoldenParityTest holds the other backends to. */
+/** The PyTorch/timm and PEFT golden cases on cuda, within the tolerances GoldenParityTest holds the other backends to. */
 @Tag("gpu")
 class CudaGoldenParityTest {
     @BeforeEach
@@ -29,5 +29,15 @@ class CudaGoldenParityTest {
     @MethodSource("cases")
     void matchesPyTorch(String name) throws IOException {
         GoldenParityTest.assertMatches(name, Device.CUDA);
+    }
+
+    static List<String> peftCases() throws IOException {
+        return PeftGoldenTest.caseNames();
+    }
+
+    @ParameterizedTest(name = "PEFT's {0} on cuda")
+    @MethodSource("peftCases")
+    void matchesPeft(String name) throws IOException {
+        PeftGoldenTest.assertMatches(name, Device.CUDA);
     }
 }

@@ -55,6 +55,11 @@ public class PeftGoldenTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cases")
     void matchesPeft(String name, Device device) throws IOException {
+        assertMatches(name, device);
+    }
+
+    /** Every output of the case on {@code device} against PEFT's. */
+    static void assertMatches(String name, Device device) throws IOException {
         Map<String, Tensor> got = Parity.run(inputs(name), device);
         try (SafetensorsFile expected = Safetensors.open(PEFT.resolve(name).resolve("expected.safetensors"))) {
             assertEquals(new TreeSet<>(expected.names()), new TreeSet<>(got.keySet()), name + ": the set of outputs");

@@ -28,6 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PeftModelTest {
     static final String LORA = "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 4, \"target_modules\": [\"qkv\", \"proj\", \"fc1\", \"fc2\"],"
             + " \"modules_to_save\": [\"head\"]}";
+    /** DoRA on the same modules, the patch embedding's Conv2d among them. */
+    static final String DORA = "{\"peft_type\": \"LORA\", \"r\": 2, \"lora_alpha\": 4, \"use_dora\": true,"
+            + " \"target_modules\": [\"qkv\", \"proj\", \"fc1\", \"fc2\"], \"modules_to_save\": [\"head\"]}";
     static final String KORA = "{\"peft_type\": \"KORA\", \"r\": 2, \"lora_alpha\": 2, \"target_modules\": [\"qkv\"],"
             + " \"composition_dim\": 3, \"lora_targets\": [\"proj\", \"fc1\", \"fc2\"], \"modules_to_save\": [\"head\"]}";
     static final String SEED = "{\"peft_type\": \"KORA_SEED\", \"r\": 2, \"lora_alpha\": 2, \"composition_dim\": 3}";
@@ -116,7 +119,7 @@ class PeftModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {LORA, KORA, SEED})
+    @ValueSource(strings = {LORA, DORA, KORA, SEED})
     void cpuMatchesReferenceOnTheWholeModel(String json) {
         PeftModel ref = PeftModel.inject(TinyModels.vit(DType.F32, Device.REFERENCE), TinyModels.adapter(json), new Rng(4));
         PeftModel cpu = PeftModel.inject(TinyModels.vit(DType.F32, Device.CPU), TinyModels.adapter(json), new Rng(4));
@@ -130,6 +133,34 @@ class PeftModelTest {
         for (var e : ref.trainable().entrySet()) {
             assertClose(e.getKey(), e.getValue().grad(), cpu.trainable().get(e.getKey()).grad(), Tolerance.CHAINS);
         }
+    }
+
+    /** With dropout in training DoRA runs as its composition (x for the frozen product, dropped-out x for the update). */
+    @Test
+    void doraWithDropoutTrainsThroughItsComposition() {
+        PeftModel m = PeftModel.inject(TinyModels.vit(DType.F32, Device.CPU),
+                TinyModels.adapter(DORA.replace("\"r\": 2", "\"r\": 2, \"lora_dropout\": 0.5")), new Rng(4));
+        TinyModels.randomizeAdapters(m, 3);
+        Tensor images = TinyModels.images(2, DType.F32, Device.CPU);
+        m.train(false);
+        Tensor evaluated = logits(m, images);
+        m.train(true);
+        m.setDropoutRng(new Rng(1));
+        Tensor trained = m.forward(images);
+        assertTrue(maxAbsDifference(evaluated, trained) > 1e-3, "dropout changes the update in training");
+        CrossEntropy.crossEntropy(trained, new int[] {1, 3}).backward();
+        Tensor magnitude = m.trainable().get("base_model.model.blocks.0.attn.qkv.lora_magnitude_vector");
+        assertTrue(maxAbsDifference(magnitude.grad(), Tensor.zeros(magnitude.shape())) > 0, "the magnitude learns");
+        assertArrayEquals(new int[] {1, 12, 1, 1}, m.trainable().get("base_model.model.patch_embed.proj.lora_magnitude_vector").shape());
+    }
+
+    private static double maxAbsDifference(Tensor a, Tensor b) {
+        double[] x = a.toDoubleArray(), y = b.toDoubleArray();
+        double most = 0;
+        for (int i = 0; i < x.length; i++) {
+            most = Math.max(most, Math.abs(x[i] - y[i]));
+        }
+        return most;
     }
 
     @Test
