@@ -52,6 +52,9 @@ import torch.nn.functional as F
 from peft import LoraConfig, PeftModel, get_peft_model, get_peft_model_state_dict
 from safetensors import safe_open
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from make_golden import normal, save_st, uniform, write_json  # noqa: E402  the golden cases' own helpers
+
 HERE = Path(__file__).resolve().parent
 ARCH = "vit_tiny_patch16_224"
 ST_META = {"format": "pt"}
@@ -158,26 +161,6 @@ ORDER_PROBE = dict(r=4, lora_alpha=8, target_modules=["qkv"], rank_pattern={"qkv
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-def write_json(path, obj, sort_keys=False):
-    path.write_text(json.dumps(obj, indent=2, sort_keys=sort_keys) + "\n")
-
-
-def save_st(path, tensors):
-    out = {}
-    for k, v in tensors.items():
-        v = v.detach()
-        out[k] = (v if v.dtype == torch.int64 else v.to(torch.float32)).contiguous().clone()
-    st.save_file(out, str(path), metadata=ST_META)
-
-
-def normal(gen, shape, std, mean=0.0):
-    return torch.randn(*shape, generator=gen, dtype=torch.float64) * std + mean
-
-
-def uniform(gen, shape, bound):
-    return (torch.rand(*shape, generator=gen, dtype=torch.float64) * 2 - 1) * bound
-
 
 def new_vit(model_args, num_classes):
     return timm.create_model(ARCH, pretrained=False, num_classes=num_classes, **model_args)

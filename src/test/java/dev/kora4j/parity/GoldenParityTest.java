@@ -80,8 +80,12 @@ public class GoldenParityTest {
 
     /** Every output of the case on {@code device} against PyTorch's. */
     static void assertMatches(String name, Device device) throws IOException {
-        Map<String, Tensor> got = Parity.run(inputs(name), device);
-        try (SafetensorsFile expected = Safetensors.open(GOLDEN.resolve(name).resolve("expected.safetensors"))) {
+        assertOutputs(name, Parity.run(inputs(name), device), GOLDEN.resolve(name).resolve("expected.safetensors"));
+    }
+
+    /** The same set of outputs as the file, each within {@link #NORM} and the per-element bound. */
+    static void assertOutputs(String name, Map<String, Tensor> got, Path expectedFile) throws IOException {
+        try (SafetensorsFile expected = Safetensors.open(expectedFile)) {
             assertEquals(new TreeSet<>(expected.names()), new TreeSet<>(got.keySet()), name + ": the set of outputs");
             for (String key : expected.names()) {
                 assertWithin(name + " " + key, expected.tensor(key), got.get(key), NORM);

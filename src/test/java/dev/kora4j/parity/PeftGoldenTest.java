@@ -1,19 +1,12 @@
 package dev.kora4j.parity;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kora4j.io.Safetensors;
-import dev.kora4j.io.SafetensorsFile;
 import dev.kora4j.tensor.Device;
-import dev.kora4j.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -60,12 +53,6 @@ public class PeftGoldenTest {
 
     /** Every output of the case on {@code device} against PEFT's. */
     static void assertMatches(String name, Device device) throws IOException {
-        Map<String, Tensor> got = Parity.run(inputs(name), device);
-        try (SafetensorsFile expected = Safetensors.open(PEFT.resolve(name).resolve("expected.safetensors"))) {
-            assertEquals(new TreeSet<>(expected.names()), new TreeSet<>(got.keySet()), name + ": the set of outputs");
-            for (String key : expected.names()) {
-                GoldenParityTest.assertWithin(name + " " + key, expected.tensor(key), got.get(key), GoldenParityTest.NORM);
-            }
-        }
+        GoldenParityTest.assertOutputs(name, Parity.run(inputs(name), device), PEFT.resolve(name).resolve("expected.safetensors"));
     }
 }
