@@ -35,10 +35,6 @@ record PatternMap(List<String> keys, List<SafeRegex> regexes, List<Double> value
         return fallback;
     }
 
-    boolean isEmpty() {
-        return keys.isEmpty();
-    }
-
     /** The entries in order, as the file holds them. */
     Map<String, Double> entries() {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -19,7 +19,6 @@ import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
