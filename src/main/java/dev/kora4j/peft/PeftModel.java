@@ -116,33 +116,33 @@ public final class PeftModel {
                 throw new InputException(source + ": the target modules select " + (m.name().isEmpty() ? "the whole model" : m.name())
                         + ", a " + m.type() + "; LoRA goes on Linear and Conv2d layers (PEFT refuses this config too)");
             }
-            attachLoraOrDora(m.name(), rng);
+            attachLoraOrDora(m, rng);
             matched++;
         }
         return matched;
     }
 
-    private void attachLoraOrDora(String name, Rng rng) {
-        int r = config.rankOf(name);
-        double s = config.scalingOf(name);
-        boolean conv = name.equals("patch_embed.proj");
-        Tensor weight = conv ? vit.patchEmbed.weight() : linear(name).weight();
+    /** LoRA, or DoRA with use_dora, on the module {@code m} (a Linear, or the patch embedding's Conv2d). */
+    private void attachLoraOrDora(TimmModules.Entry m, Rng rng) {
+        int r = config.rankOf(m.name());
+        double s = config.scalingOf(m.name());
+        Tensor weight = m.conv() ? vit.patchEmbed.weight() : linear(m.name()).weight();
         if (config.useDora()) {
             DoraAdapter dora = new DoraAdapter(weight, r, s, config.loraDropout(), rng);
             dropoutRngs.add(dora::setDropoutRng);
-            attach(name, dora);
+            attach(m, dora);
         } else {
             LoraAdapter lora = new LoraAdapter(weight, r, s, config.loraDropout(), rng);
             dropoutRngs.add(lora::setDropoutRng);
-            attach(name, lora);
+            attach(m, lora);
         }
     }
 
-    private <A extends dev.kora4j.nn.Module & dev.kora4j.nn.LinearAdapter> void attach(String name, A adapter) {
-        if (name.equals("patch_embed.proj")) {
+    private <A extends dev.kora4j.nn.Module & dev.kora4j.nn.LinearAdapter> void attach(TimmModules.Entry m, A adapter) {
+        if (m.conv()) {
             vit.patchEmbed.attach(adapter);
         } else {
-            linear(name).attach(adapter);
+            linear(m.name()).attach(adapter);
         }
     }
 
