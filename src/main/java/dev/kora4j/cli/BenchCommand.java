@@ -12,13 +12,13 @@ import picocli.CommandLine.Option;
 
 /** `kora bench ...`: one JSON object per measured case on stdout. */
 @Command(name = "bench", description = "Benchmarks (one JSON line per case on stdout).",
-        subcommands = {BenchCommand.GemmBench.class, StepBench.class, KoraBench.class})
+        subcommands = {BenchCommand.GemmBench.class, StepBench.class, KoraBench.class, TuneBench.class})
 public final class BenchCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public void run() {
-        throw new UserError("bench needs a case: gemm, step or kora (see kora bench --help)");
+        throw new UserError("bench needs a case: gemm, step, kora or tune (see kora bench --help)");
     }
 
     static void printJson(Map<String, Object> fields) {

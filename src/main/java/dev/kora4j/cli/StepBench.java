@@ -3,6 +3,8 @@ package dev.kora4j.cli;
 import com.sun.management.ThreadMXBean;
 import dev.kora4j.autograd.GradMode;
 import dev.kora4j.backend.Backends;
+import dev.kora4j.backend.cpu.CpuTuning;
+import dev.kora4j.backend.cpu.Gemm;
 import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.io.JsonFile;
@@ -65,11 +67,12 @@ final class StepBench implements Runnable {
 
         ThreadMXBean threadsBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] ms = new double[steps];
-        long allocated = 0;
+        long allocated = 0, flops0 = 0;
         dev.kora4j.tensor.BufferPool pool = new dev.kora4j.tensor.BufferPool();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 dev.kora4j.autograd.Profile.reset();
+                flops0 = Gemm.flops();
             }
             long bytes0 = threadsBean.getTotalThreadAllocatedBytes();
             clock.start();
@@ -96,6 +99,14 @@ final class StepBench implements Runnable {
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));
         out.put("alloc_mb_per_step", round(allocated / 1e6 / steps));
+        if (d == Device.CPU) { // the GEMMs' operations (the step's bulk) per second, against this machine's FMA peak
+            double gflops = (Gemm.flops() - flops0) / (double) steps / (median / 1000) / 1e9;
+            double peak = CpuTuning.peakGflops();
+            out.put("gemm_gflop_per_step", round((Gemm.flops() - flops0) / (double) steps / 1e9));
+            out.put("gflops", round(gflops));
+            out.put("peak_gflops", round(peak));
+            out.put("fraction_of_peak", round(gflops / peak));
+        }
         if (Backends.of(d) instanceof CudaBackend cuda) {
             out.put("peak_device_mb", round(cuda.memoryPeak() / 1048576.0));
         }

@@ -1,6 +1,7 @@
 package dev.kora4j.backend.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A·B (or C += A·B) in F32, GotoBLAS-style:
  *
  * <pre>
- *   for each k-block of KC:          B packed once into panels of nr columns (KC × nr each)
+ *   for each k-block of kc:          B packed once into panels of nr columns (kc × nr each)
  *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
  *       for each B panel, A panel:   a register tile keeps MR × (1..4 vectors) of C ({@link GemmKernels})
  * </pre>
@@ -17,50 +18,68 @@ import jdk.incubator.vector.VectorSpecies;
  * transposed operand costs no copy: A is read along whichever dimension is contiguous, B's packing
  * reads it in whichever order it lies (a row-major B is read in place when one row block uses it).
  * Outputs narrower than a vector (LoRA's rank 8) take dot products instead ({@link GemmThin}).
- * Every element of C sums its k terms in the same order however the tiles are cut, so the
- * result does not depend on the thread count.
+ * Every element of C is one fma chain over its k terms in order however the tiles and k-blocks are
+ * cut, so the result depends neither on the thread count nor on the blocking ({@link GemmParams}),
+ * which is chosen per machine ({@link CpuTuning}).
  */
 public final class Gemm {
     private static final VectorSpecies<Float> S = Simd.F32;
     private static final int L = S.length();
     /** Rows of the register tile. */
     static final int MR = 4;
-    /** Columns of the widest register tile: four vectors (see {@link #panelWidth}). */
+    /** Columns of the widest register tile: four vectors (see {@link GemmParams#panelWidth}). */
     static final int NR = 4 * L;
-    /**
-     * Depth of a k-block: a KC × 48 panel of B (24 KB with AVX-512) stays in L1 while A's rows stream
-     * past it. Blocks of 256 (48 KB, all of a 48 KB L1) measured 8-20% slower once k reaches 576, but
-     * a k of up to 2·KC is one block: at k = 192 that was 8% faster than two (C is loaded and stored once).
-     */
-    static final int KC = 128;
-    /** Rows of C per task: a KC × MC block of A stays in L2. */
-    static final int MC = 128;
+    /** Floating-point operations of every product so far (2·m·n·k, plus 2·m·n·r for a rank-r epilogue). */
+    private static final LongAdder FLOPS = new LongAdder();
 
     private Gemm() {}
+
+    /** The floating-point operations of all products run so far in this process (`kora bench step`'s gflops). */
+    public static long flops() {
+        return FLOPS.sum();
+    }
 
     /** A strided matrix view: element (i, j) is data[offset + i·rowStride + j·colStride]. */
     public record Matrix(float[] data, int offset, int rowStride, int colStride) {}
 
     /** C[m×n] (row-major, leading dim ldc) = or += A[m×k]·B[k×n], using the worker pool. */
     public static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
+        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
+    }
+
+    /** The same with a given blocking (the autotuner's candidates). */
+    static void multiply(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
+        run(params, m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
     }
 
     /** The same on the calling thread only (for callers that parallelise over many small products). */
     public static void multiplySerial(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
+        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
+    }
+
+    /** The same with a given blocking. */
+    static void multiplySerial(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc,
+                               boolean accumulate) {
+        run(params, m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
     }
 
     /** C = A·B, then the epilogue on each tile as it leaves the last k-block (a linear layer's bias, LoRA, GELU, residual). */
     static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
-        run(m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
+        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
     }
 
-    private static void run(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate,
+    /** The same with a given blocking. */
+    static void multiply(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc,
+                         GemmEpilogue epilogue) {
+        run(params, m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
+    }
+
+    private static void run(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate,
                             boolean parallel, GemmEpilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
+        FLOPS.add(2L * m * n * k);
         if (k == 0 || GemmThin.applies(n, k, a)) {
             if (k == 0 && !accumulate) {
                 for (int i = 0; i < m; i++) {
@@ -70,21 +89,23 @@ public final class Gemm {
                 GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             }
             if (epilogue != null) {
-                finishSeparately(m, n, c, cOffset, ldc, parallel, epilogue);
+                finishSeparately(params, m, n, c, cOffset, ldc, parallel, epilogue);
             }
             return;
         }
-        Blocks bl = Blocks.of(n, k);
+        Blocks bl = Blocks.of(params, n, k);
+        int mc = params.mc();
         int panels = bl.panels();
         int kBlocks = bl.kBlocks();
         int threads = parallel ? Parallel.threads() : 1;
         // B is packed once for all row blocks; when there is only one row block, a row-major B is
         // read in place instead (packing would cost as much as the products), all but partial panels.
-        boolean directB = b.colStride() == 1 && m <= MC;
+        boolean directB = b.colStride() == 1 && m <= mc;
         int nr = bl.nr();
         boolean anyPacked = !directB || bl.cols(panels - 1) < nr;
         float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * nr : 0);
         int rank = epilogue == null ? 0 : epilogue.rank;
+        FLOPS.add(2L * m * n * rank);
         // an epilogue's low-rank v, packed like one more k-block of B (of depth rank)
         float[] packedV = Scratch.get().packedV(rank * panels * nr);
         forEach(parallel, kBlocks * panels, task -> {
@@ -97,15 +118,15 @@ public final class Gemm {
             }
         });
 
-        int rowBlocks = (m + MC - 1) / MC;
+        int rowBlocks = (m + mc - 1) / mc;
         int colBlocks = Math.min(panels, Math.max(1, (4 * threads + rowBlocks - 1) / rowBlocks));
         int panelsPerColBlock = (panels + colBlocks - 1) / colBlocks;
         // A with unit stride along either dimension is read in place: row-major as MR row streams, stored
         // transposed as one stream of MR adjacent floats per k (no packing: it cost a third of dW = gᵀ·x)
         boolean directA = a.colStride() == 1 || a.rowStride() == 1;
         forEach(parallel, rowBlocks * colBlocks, task -> {
-            int i0 = (task / colBlocks) * MC;
-            int rows = Math.min(MC, m - i0);
+            int i0 = (task / colBlocks) * mc;
+            int rows = Math.min(mc, m - i0);
             int p0 = (task % colBlocks) * panelsPerColBlock;
             int p1 = Math.min(panels, p0 + panelsPerColBlock);
             Scratch scratch = Scratch.get();
@@ -154,51 +175,46 @@ public final class Gemm {
 
     /**
      * One register tile: C[rows × cols at cAt] = (or += when add) A·B over kc steps, by the narrowest
-     * kernel that covers the columns (the scalar path: always the panel's width nr); an edge or
-     * adding tile goes through the buffer tile but for the full-width add.
+     * kernel that covers the columns (the scalar path: always the panel's width nr). An edge tile
+     * works on the buffer tile, which holds C's corner first when it adds.
      */
     private static void tile(int rows, int cols, int nr, int kc, float[] a, int aAt, int aRow, int aStep,
                              float[] b, int bAt, int bStep, float[] c, int cAt, int ldc, boolean add, float[] buffer) {
         int nv = (Simd.ENABLED ? cols + L - 1 : nr) / L;
-        boolean full = rows == MR && cols == nv * L;
-        if (full && !add) {
-            GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
-        } else if (full && nv == nr / L && Simd.ENABLED) {
-            GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+        if (rows == MR && cols == nv * L) {
+            if (add) {
+                GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+            } else {
+                GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+            }
+        } else if (add) {
+            GemmKernels.gather(c, cAt, ldc, rows, cols, buffer);
+            GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
+            GemmKernels.flush(buffer, c, cAt, ldc, rows, cols);
         } else {
             GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
-            GemmKernels.flush(buffer, c, cAt, ldc, rows, cols, add);
+            GemmKernels.flush(buffer, c, cAt, ldc, rows, cols);
         }
     }
 
     /** The epilogue after a product that took another path (thin outputs, k = 0): in passes of its own. */
-    private static void finishSeparately(int m, int n, float[] c, int cOffset, int ldc, boolean parallel, GemmEpilogue epilogue) {
+    private static void finishSeparately(GemmParams params, int m, int n, float[] c, int cOffset, int ldc, boolean parallel,
+                                         GemmEpilogue epilogue) {
         if (epilogue.hasLowRank()) {
-            run(m, n, epilogue.rank, epilogue.u, epilogue.v, c, cOffset, ldc, true, parallel, null);
+            run(params, m, n, epilogue.rank, epilogue.u, epilogue.v, c, cOffset, ldc, true, parallel, null);
         }
-        forEach(parallel, (m + MC - 1) / MC, task -> {
-            int i0 = task * MC;
-            epilogue.finish(c, cOffset + i0 * ldc, ldc, i0, 0, Math.min(MC, m - i0), n);
+        int mc = params.mc();
+        forEach(parallel, (m + mc - 1) / mc, task -> {
+            int i0 = task * mc;
+            epilogue.finish(c, cOffset + i0 * ldc, ldc, i0, 0, Math.min(mc, m - i0), n);
         });
-    }
-
-    /**
-     * Columns per panel of B for n columns of C: three vectors (48 with AVX-512), or four (64) where n
-     * is a multiple of four vectors but not of three, such as a ViT head's 64 columns, and 32 vector
-     * registers hold the 16 accumulators (16 lanes). Four measured no better on the 192..2304-wide
-     * linears (some shapes slower, some faster; a KC × 64 panel of B fills L1), and 15-30% faster
-     * where n = 64.
-     */
-    static int panelWidth(int n) {
-        boolean four = L >= 16 && n % (4 * L) == 0 && n % (3 * L) != 0;
-        return (four ? 4 : 3) * L;
     }
 
     /** B's columns in panels of nr (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × nr floats. */
     private record Blocks(int n, int k, int nr, int panels, int kc, int kBlocks) {
-        static Blocks of(int n, int k) {
-            int kc = k <= 2 * KC ? k : KC;
-            int nr = panelWidth(n);
+        static Blocks of(GemmParams params, int n, int k) {
+            int kc = params.kcFor(k);
+            int nr = params.panelWidth(n);
             return new Blocks(n, k, nr, (n + nr - 1) / nr, kc, (k + kc - 1) / kc);
         }
 

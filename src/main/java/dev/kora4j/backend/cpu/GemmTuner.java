@@ -1,0 +1,174 @@
+package dev.kora4j.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Chooses {@link GemmParams} for this machine by measurement, as BLIS's and ATLAS's tuners do: a
+ * coordinate search from {@link GemmParams#DEFAULTS} over k-block depth, the one-block limit, row
+ * block and panel width, the candidates of each step timed side by side on the GEMM shapes of a ViT
+ * step, then the winner timed against the defaults once more and kept only if it is faster. A
+ * candidate is scored by the geometric mean of its GFLOP/s over the shapes, so every shape counts alike.
+ */
+public final class GemmTuner {
+    /**
+     * A ViT step's products at 2048 tokens (vit_tiny and vit_small linears forward, dx and dW; a
+     * vit_base qkv) and attention per (image, head) at 197 tokens: "MxKxNxlayout[xbatch]" as in
+     * the JMH GemmBenchmark.
+     */
+    static final List<String> SHAPES = List.of("2048x192x576xnt", "2048x768x192xnt", "2048x192x768xnn", "768x2048x192xtn",
+            "2048x384x1152xnt", "1024x768x2304xnt", "197x64x197xntx24", "197x197x64xnnx24");
+    private static final int[] KC = {64, 96, 128, 192, 256};
+    private static final int[] ONE_BLOCK_FACTOR = {1, 2};
+    private static final int[] MC = {64, 128, 256};
+    private static final int[] PANEL_VECTORS = {0, 3, 4};
+    /** A candidate replaces the best so far only when it is this much faster: less is noise. */
+    private static final double MARGIN = 1.02;
+
+    private final int rounds;
+    private final List<Shape> shapes = new ArrayList<>();
+
+    /** @param rounds timed runs per shape and candidate (the fastest counts) */
+    public GemmTuner(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
+        }
+        this.rounds = rounds;
+        SplittableRandom random = new SplittableRandom(7);
+        for (String shape : SHAPES) {
+            shapes.add(new Shape(shape, random));
+        }
+    }
+
+    /** One candidate's score: GFLOP/s per shape (medians) and their geometric mean. */
+    public record Score(GemmParams params, Map<String, Double> gflops, double geomean) {}
+
+    /** What the tuner chose, with every candidate it timed (the defaults first). */
+    public record Result(GemmParams chosen, List<Score> candidates, Score confirmedDefaults, Score confirmedChosen) {}
+
+    /** Runs the search; each candidate's score goes to progress as it is measured. */
+    public Result tune(Consumer<Score> progress) {
+        warmUp();
+        Map<GemmParams, Score> timed = new LinkedHashMap<>();
+        GemmParams best = GemmParams.DEFAULTS;
+        for (int axis = 0; axis < 4; axis++) {
+            Map<GemmParams, Score> scores = score(alongAxis(best, axis), rounds);
+            scores.values().forEach(progress);
+            timed.putAll(scores);
+            for (Score s : scores.values()) {
+                if (s.geomean() > MARGIN * scores.get(best).geomean()) {
+                    best = s.params();
+                }
+            }
+        }
+        // the choice against the defaults once more, side by side, with twice the rounds
+        Map<GemmParams, Score> last = score(List.of(GemmParams.DEFAULTS, best), 2 * rounds);
+        Score defaults = last.get(GemmParams.DEFAULTS), chosen = last.get(best);
+        GemmParams winner = chosen.geomean() > defaults.geomean() ? best : GemmParams.DEFAULTS;
+        return new Result(winner, List.copyOf(timed.values()), defaults, chosen);
+    }
+
+    /** Runs the defaults a few times: the JIT compiles each kernel and tile width on first use. */
+    private void warmUp() {
+        score(List.of(GemmParams.DEFAULTS), 3 * rounds);
+    }
+
+    /** The candidates that differ from p in one parameter (p among them). */
+    private static List<GemmParams> alongAxis(GemmParams p, int axis) {
+        List<GemmParams> out = new ArrayList<>();
+        int factor = p.oneBlockUpTo() / p.kc();
+        switch (axis) {
+            case 0 -> { for (int kc : KC) out.add(new GemmParams(kc, factor * kc, p.mc(), p.panelVectors())); }
+            case 1 -> { for (int f : ONE_BLOCK_FACTOR) out.add(new GemmParams(p.kc(), f * p.kc(), p.mc(), p.panelVectors())); }
+            case 2 -> { for (int mc : MC) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), mc, p.panelVectors())); }
+            default -> { for (int v : PANEL_VECTORS) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), p.mc(), v)); }
+        }
+        return out;
+    }
+
+    /**
+     * Times every shape with each candidate, interleaved (round by round, shape by shape, candidate
+     * by candidate), so that a slow moment of a shared machine hits them alike; a candidate's time on
+     * a shape is its fastest run, the one least disturbed.
+     */
+    public Map<GemmParams, Score> score(List<GemmParams> candidates, int rounds) {
+        double[][][] seconds = new double[candidates.size()][shapes.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int s = 0; s < shapes.size(); s++) {
+                for (int c = 0; c < candidates.size(); c++) {
+                    Shape shape = shapes.get(s);
+                    long t0 = System.nanoTime();
+                    shape.run(candidates.get(c));
+                    seconds[c][s][r] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+        }
+        Map<GemmParams, Score> scores = new LinkedHashMap<>();
+        for (int c = 0; c < candidates.size(); c++) {
+            Map<String, Double> gflops = new LinkedHashMap<>();
+            double logSum = 0;
+            for (int s = 0; s < shapes.size(); s++) {
+                double g = shapes.get(s).flops() / Arrays.stream(seconds[c][s]).min().orElseThrow() / 1e9;
+                gflops.put(shapes.get(s).name, g);
+                logSum += Math.log(g);
+            }
+            scores.put(candidates.get(c), new Score(candidates.get(c), gflops, Math.exp(logSum / shapes.size())));
+        }
+        return scores;
+    }
+
+    /** One benchmark product: "MxKxNxlayout[xbatch]", layout n or t per operand (t: stored transposed). */
+    private static final class Shape {
+        final String name;
+        final int m, k, n, batch;
+        final boolean transA, transB;
+        final float[] a, b, c;
+
+        Shape(String name, SplittableRandom random) {
+            this.name = name;
+            String[] parts = name.split("x");
+            m = Integer.parseInt(parts[0]);
+            k = Integer.parseInt(parts[1]);
+            n = Integer.parseInt(parts[2]);
+            transA = parts[3].charAt(0) == 't';
+            transB = parts[3].charAt(1) == 't';
+            batch = parts.length > 4 ? Integer.parseInt(parts[4]) : 1;
+            a = fill(random, batch * m * k);
+            b = fill(random, batch * k * n);
+            c = new float[batch * m * n];
+        }
+
+        private static float[] fill(SplittableRandom random, int size) {
+            float[] x = new float[size];
+            for (int i = 0; i < size; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            return x;
+        }
+
+        double flops() {
+            return 2.0 * m * k * n * batch;
+        }
+
+        Gemm.Matrix a(int i) {
+            return transA ? new Gemm.Matrix(a, i * m * k, 1, m) : new Gemm.Matrix(a, i * m * k, k, 1);
+        }
+
+        Gemm.Matrix b(int i) {
+            return transB ? new Gemm.Matrix(b, i * k * n, 1, k) : new Gemm.Matrix(b, i * k * n, n, 1);
+        }
+
+        void run(GemmParams params) {
+            if (batch == 1) {
+                Gemm.multiply(params, m, n, k, a(0), b(0), c, 0, n, false);
+            } else {
+                Parallel.forEach(batch, i -> Gemm.multiplySerial(params, m, n, k, a(i), b(i), c, i * m * n, n, false));
+            }
+        }
+    }
+}

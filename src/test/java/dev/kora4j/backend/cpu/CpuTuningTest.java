@@ -1,0 +1,80 @@
+package dev.kora4j.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tuner's search and the cache it keeps its choice in (one quick round per candidate). */
+class CpuTuningTest {
+    @TempDir Path folder;
+
+    @BeforeEach
+    void cacheInTheTestsFolder() {
+        System.setProperty("kora.cache.dir", folder.toString());
+    }
+
+    @AfterEach
+    void restore() {
+        System.clearProperty("kora.cache.dir");
+        System.clearProperty("kora.tune");
+        CpuTuning.use(GemmParams.DEFAULTS);
+    }
+
+    @Test
+    void aTuneTimesTheDefaultsAndKeepsItsChoiceUntilReset() throws Exception {
+        assertTrue(CpuTuning.cached().isEmpty());
+        List<GemmTuner.Score> timed = new ArrayList<>();
+        CpuTuning.Choice choice = CpuTuning.tune(1, timed::add);
+
+        assertTrue(timed.stream().anyMatch(s -> s.params().equals(GemmParams.DEFAULTS)), "the defaults are a candidate");
+        assertTrue(timed.stream().anyMatch(s -> s.params().equals(choice.gemm())), "the choice is a timed candidate");
+        assertTrue(timed.stream().allMatch(s -> s.gflops().size() == GemmTuner.SHAPES.size() && s.geomean() > 0));
+        assertTrue(choice.gemm().equals(GemmParams.DEFAULTS) || choice.chosenGflops() > choice.defaultsGflops(),
+                "a choice other than the defaults was faster than them side by side");
+        assertEquals(choice.gemm(), CpuTuning.current(), "the process uses its choice");
+
+        Path file = CpuTuning.cacheFile();
+        assertEquals(folder, file.getParent());
+        assertEquals(choice, CpuTuning.cached().orElseThrow(), "the cache gives back what was chosen");
+        try (var files = Files.list(folder)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left beside it");
+        }
+        assertTrue(CpuTuning.reset());
+        assertFalse(Files.exists(file));
+        assertFalse(CpuTuning.reset());
+    }
+
+    @Test
+    void anUnreadableCacheIsIgnored() throws Exception {
+        Files.writeString(CpuTuning.cacheFile(), "gemm.kc = lots\n");
+        assertTrue(CpuTuning.cached().isEmpty());
+        Files.writeString(CpuTuning.cacheFile(), "gemm.kc=0\ngemm.one_block_up_to=0\ngemm.mc=0\ngemm.panel_vectors=9\n"
+                + "machine=m\npeak_gflops=1\ndefaults_gflops=1\nchosen_gflops=1\n");
+        assertTrue(CpuTuning.cached().isEmpty(), "a blocking GemmParams refuses is not used");
+    }
+
+    @Test
+    void theSettingIsAutoOrOff() {
+        System.setProperty("kora.tune", "off");
+        assertFalse(CpuTuning.enabled());
+        System.setProperty("kora.tune", "sometimes");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, CpuTuning::enabled);
+        assertEquals("kora.tune / KORA_TUNE must be auto or off, got 'sometimes'", e.getMessage());
+    }
+
+    @Test
+    void theMachineNamesVectorsThreadsAndTunerVersion() {
+        String machine = CpuTuning.machine();
+        assertTrue(machine.contains(Parallel.threads() + " threads") && machine.endsWith("tuner " + CpuTuning.TUNER_VERSION), machine);
+    }
+}
