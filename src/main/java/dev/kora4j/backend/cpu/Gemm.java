@@ -255,7 +255,24 @@ public final class Gemm {
                 System.arraycopy(src, b.offset() + (k0 + kk) * rs + j0, out, at + kk * nr, cols);
             }
         } else {
-            for (int j = 0; j < cols; j++) { // column by column: reads along a transposed B's contiguous direction
+            // eight columns at a time: eight streams along a transposed B's contiguous direction, and
+            // each k's eight values written together (column by column, every write was a scattered
+            // store to its own cache line: 4.5% of a vit_tiny inference step)
+            int j = 0;
+            for (; j + 8 <= cols; j += 8) {
+                int f = b.offset() + (j0 + j) * cs + k0 * rs;
+                for (int kk = 0, o = at + j, from = f; kk < kc; kk++, o += nr, from += rs) {
+                    out[o] = src[from];
+                    out[o + 1] = src[from + cs];
+                    out[o + 2] = src[from + 2 * cs];
+                    out[o + 3] = src[from + 3 * cs];
+                    out[o + 4] = src[from + 4 * cs];
+                    out[o + 5] = src[from + 5 * cs];
+                    out[o + 6] = src[from + 6 * cs];
+                    out[o + 7] = src[from + 7 * cs];
+                }
+            }
+            for (; j < cols; j++) {
                 int from = b.offset() + (j0 + j) * cs + k0 * rs;
                 for (int kk = 0; kk < kc; kk++) {
                     out[at + kk * nr + j] = src[from + kk * rs];
