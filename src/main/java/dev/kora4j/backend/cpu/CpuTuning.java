@@ -37,6 +37,7 @@ public final class CpuTuning {
     private static final int ROUNDS = 7;
     private static volatile GemmParams gemm;
     private static double peak;
+    private static boolean cacheRead;
 
     private CpuTuning() {}
 
@@ -54,14 +55,26 @@ public final class CpuTuning {
     }
 
     private static synchronized GemmParams initialize() {
-        if (gemm == null) {
-            gemm = enabled() ? cached().map(Choice::gemm).orElseGet(CpuTuning::tuneOnFirstUse) : GemmParams.DEFAULTS;
+        if (gemm != null) {
+            return gemm;
         }
-        return gemm;
+        if (!enabled()) {
+            return gemm = GemmParams.DEFAULTS;
+        }
+        if (!cacheRead) {
+            cacheRead = true;
+            Optional<Choice> choice = cached();
+            if (choice.isPresent()) {
+                return gemm = choice.get().gemm();
+            }
+        }
+        // a product inside a worker task (attention's, per head) cannot time the pool it runs on:
+        // it uses the defaults, and the first product called from outside the pool tunes
+        return Parallel.inWorker() ? GemmParams.DEFAULTS : (gemm = tuneOnFirstUse());
     }
 
     private static GemmParams tuneOnFirstUse() {
-        System.err.println("kora4j: choosing the cpu GEMM blocking for " + machine() + " (once, about half a minute); "
+        System.err.println("kora4j: choosing the cpu GEMM blocking for " + machine() + " (once, about ten seconds); "
                 + "it is kept in " + cacheFile());
         return tune(score -> {}).gemm();
     }
@@ -89,6 +102,12 @@ public final class CpuTuning {
         return peak;
     }
 
+    /** Forgets the blocking in use, as a fresh process would (tests). */
+    static synchronized void forget() {
+        gemm = null;
+        cacheRead = false;
+    }
+
     /** Uses this blocking for the rest of the process (benchmarks of one candidate). */
     public static synchronized void use(GemmParams params) {
         gemm = params;
@@ -108,8 +127,8 @@ public final class CpuTuning {
         try {
             save(choice);
         } catch (IOException e) {
-            System.err.println("kora4j: could not keep the cpu tuning in " + cacheFile() + " (" + e.getMessage()
-                    + "); it is used for this run only");
+            System.err.println("kora4j: could not keep the cpu tuning in " + cacheFile() + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + "); it is used for this run only");
         }
         gemm = choice.gemm();
         return choice;

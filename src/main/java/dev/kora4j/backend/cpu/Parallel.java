@@ -55,6 +55,15 @@ public final class Parallel {
         pool = newPool(n);
     }
 
+    /** Whether the calling thread is one of the pool's workers (where forEach runs serially). */
+    static boolean inWorker() {
+        ForkJoinPool p;
+        synchronized (Parallel.class) {
+            p = pool;
+        }
+        return p != null && ForkJoinTask.getPool() == p;
+    }
+
     /** Runs body(0..tasks-1), in parallel when there are workers and more than one task. */
     public static void forEach(int tasks, IntConsumer body) {
         ForkJoinPool p;

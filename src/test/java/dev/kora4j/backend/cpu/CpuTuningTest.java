@@ -55,6 +55,24 @@ class CpuTuningTest {
     }
 
     @Test
+    void aProductInsideAWorkerTaskDoesNotTuneThePoolItRunsOn() throws Exception {
+        int threads = Parallel.threads();
+        System.setProperty("kora.tune", "auto");
+        CpuTuning.forget();
+        try {
+            Parallel.setThreads(2);
+            GemmParams[] seen = new GemmParams[2];
+            Parallel.forEach(2, i -> seen[i] = CpuTuning.gemm());
+            assertEquals(List.of(GemmParams.DEFAULTS, GemmParams.DEFAULTS), List.of(seen));
+            try (var files = Files.list(folder)) {
+                assertEquals(0, files.count(), "nothing was tuned or cached from inside the pool");
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    @Test
     void anUnreadableCacheIsIgnored() throws Exception {
         Files.writeString(CpuTuning.cacheFile(), "gemm.kc = lots\n");
         assertTrue(CpuTuning.cached().isEmpty());
