@@ -1,6 +1,8 @@
 package dev.kora4j.bench;
 
+import dev.kora4j.backend.cpu.CpuTuning;
 import dev.kora4j.backend.cpu.Gemm;
+import dev.kora4j.backend.cpu.GemmParams;
 import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.tensor.Rng;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,13 @@ public class GemmBenchmark {
     @Param({"2"})
     public int threads;
 
+    /**
+     * "tuned": the blocking the autotuner chose for this machine (kora bench tune); "defaults": the
+     * built-in one. Both in one run (-p blocking=tuned,defaults) show what the tuning is worth per shape.
+     */
+    @Param({"tuned"})
+    public String blocking;
+
     private int m, k, n, batch;
     private boolean transA, transB, accumulate;
     private float[] a, b, c;
@@ -64,6 +73,11 @@ public class GemmBenchmark {
         accumulate = parts[3].endsWith("+");
         batch = parts.length > 4 ? Integer.parseInt(parts[4]) : 1;
         Parallel.setThreads(threads);
+        CpuTuning.use(switch (blocking) {
+            case "tuned" -> CpuTuning.current();
+            case "defaults" -> GemmParams.DEFAULTS;
+            default -> throw new IllegalArgumentException("blocking must be tuned or defaults, got " + blocking);
+        });
         Rng rng = new Rng(7);
         a = fill(rng, batch * m * k);
         b = fill(rng, batch * k * n);
