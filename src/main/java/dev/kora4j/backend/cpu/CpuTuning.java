@@ -222,7 +222,7 @@ public final class CpuTuning {
         }
     }
 
-    /** What a choice is valid for: "AMD EPYC 9R14, 512-bit vectors, 2 threads, tuner 1". */
+    /** What a choice is valid for, e.g. "AMD EPYC, 512-bit vectors, 2 threads, tuner 2". */
     public static String machine() {
         String vectors = Simd.ENABLED ? Simd.F32.vectorBitSize() + "-bit vectors" : "scalar kernels";
         return cpuModel() + ", " + vectors + ", " + Parallel.threads() + " threads, tuner " + TUNER_VERSION;

@@ -74,8 +74,8 @@ public final class Gemm {
         run(params, m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
     }
 
-    private static void run(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate,
-                            boolean parallel, GemmEpilogue epilogue) {
+    private static void run(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc,
+                            boolean accumulate, boolean parallel, GemmEpilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }

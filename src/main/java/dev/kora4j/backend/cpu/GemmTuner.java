@@ -45,10 +45,10 @@ public final class GemmTuner {
         }
     }
 
-    /** One candidate's score: GFLOP/s per shape (medians) and their geometric mean. */
+    /** One candidate's score: GFLOP/s per shape (its fastest run) and their geometric mean. */
     public record Score(GemmParams params, Map<String, Double> gflops, double geomean) {}
 
-    /** What the tuner chose, with every candidate it timed (the defaults first). */
+    /** What the tuner chose, every candidate it timed (its last timing), and the final side-by-side timing. */
     public record Result(GemmParams chosen, List<Score> candidates, Score confirmedDefaults, Score confirmedChosen) {}
 
     /** Runs the search; each candidate's score goes to progress as it is measured. */
