@@ -100,9 +100,10 @@ final class StepBench implements Runnable {
         out.put("peak_rss_mb", round(peakRssMb()));
         out.put("alloc_mb_per_step", round(allocated / 1e6 / steps));
         if (d == Device.CPU) { // the GEMMs' operations (the step's bulk) per second, against this machine's FMA peak
-            double gflops = (Gemm.flops() - flops0) / (double) steps / (median / 1000) / 1e9;
+            double gflopPerStep = (Gemm.flops() - flops0) / (double) steps / 1e9;
+            double gflops = gflopPerStep / (median / 1000);
             double peak = CpuTuning.peakGflops();
-            out.put("gemm_gflop_per_step", round((Gemm.flops() - flops0) / (double) steps / 1e9));
+            out.put("gemm_gflop_per_step", round(gflopPerStep));
             out.put("gflops", round(gflops));
             out.put("peak_gflops", round(peak));
             out.put("fraction_of_peak", round(gflops / peak));

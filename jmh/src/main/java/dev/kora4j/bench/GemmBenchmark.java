@@ -1,7 +1,7 @@
 package dev.kora4j.bench;
 
 import dev.kora4j.backend.cpu.CpuTuning;
-import dev.kora4j.backend.cpu.Gemm;
+import dev.kora4j.backend.cpu.GemmCase;
 import dev.kora4j.backend.cpu.GemmParams;
 import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.tensor.Rng;
@@ -19,11 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * F32 GEMM on the shapes of a ViT training step. A case is "MxKxNxlayout[xbatch]" ('x', since JMH's
- * -p splits values at commas): layout is two letters, n (row-major) or t (stored transposed), for
- * A [M,K] and B [K,N], plus "+" when C is accumulated into; a batch runs that many independent
- * products, one serial GEMM each on the pool, as attention does per (image, head).
- * scripts/gemm_torch.py times torch.matmul on the same cases.
+ * F32 GEMM on the shapes of a ViT training step, each case named as {@link GemmCase} reads it
+ * ("MxKxNxlayout[xbatch]"). scripts/gemm_torch.py times torch.matmul on the same cases.
  * GFLOP/s = 2·M·K·N·batch / time.
  */
 @State(Scope.Benchmark)
@@ -58,55 +55,21 @@ public class GemmBenchmark {
     @Param({"tuned"})
     public String blocking;
 
-    private int m, k, n, batch;
-    private boolean transA, transB, accumulate;
-    private float[] a, b, c;
+    private GemmCase product;
 
     @Setup
     public void setup() {
-        String[] parts = shape.split("x");
-        m = Integer.parseInt(parts[0]);
-        k = Integer.parseInt(parts[1]);
-        n = Integer.parseInt(parts[2]);
-        transA = parts[3].charAt(0) == 't';
-        transB = parts[3].charAt(1) == 't';
-        accumulate = parts[3].endsWith("+");
-        batch = parts.length > 4 ? Integer.parseInt(parts[4]) : 1;
         Parallel.setThreads(threads);
         CpuTuning.use(switch (blocking) {
             case "tuned" -> CpuTuning.current();
             case "defaults" -> GemmParams.DEFAULTS;
             default -> throw new IllegalArgumentException("blocking must be tuned or defaults, got " + blocking);
         });
-        Rng rng = new Rng(7);
-        a = fill(rng, batch * m * k);
-        b = fill(rng, batch * k * n);
-        c = new float[batch * m * n];
-    }
-
-    private static float[] fill(Rng rng, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) rng.nextDouble() - 0.5f;
-        }
-        return x;
-    }
-
-    private Gemm.Matrix aAt(int i) {
-        return transA ? new Gemm.Matrix(a, i * m * k, 1, m) : new Gemm.Matrix(a, i * m * k, k, 1);
-    }
-
-    private Gemm.Matrix bAt(int i) {
-        return transB ? new Gemm.Matrix(b, i * k * n, 1, k) : new Gemm.Matrix(b, i * k * n, n, 1);
+        product = new GemmCase(shape, new Rng(7));
     }
 
     @Benchmark
     public float[] gemm() {
-        if (batch == 1) {
-            Gemm.multiply(m, n, k, aAt(0), bAt(0), c, 0, n, accumulate);
-        } else {
-            Parallel.forEach(batch, i -> Gemm.multiplySerial(m, n, k, aAt(i), bAt(i), c, i * m * n, n, accumulate));
-        }
-        return c;
+        return product.run();
     }
 }

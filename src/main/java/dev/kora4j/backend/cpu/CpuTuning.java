@@ -49,11 +49,6 @@ public final class CpuTuning {
     public record Choice(String machine, GemmParams gemm, double peakGflops, double defaultsGflops, double chosenGflops,
                          List<String> candidates) {}
 
-    static GemmParams gemm() {
-        GemmParams p = gemm;
-        return p != null ? p : initialize();
-    }
-
     private static synchronized GemmParams initialize() {
         if (gemm != null) {
             return gemm;
@@ -91,7 +86,8 @@ public final class CpuTuning {
 
     /** The blocking in use, tuning first when it has not been chosen yet. */
     public static GemmParams current() {
-        return gemm();
+        GemmParams p = gemm;
+        return p != null ? p : initialize();
     }
 
     /** This machine's FMA peak in GFLOP/s: the cached tune's measurement, else measured now (once per process). */
@@ -176,7 +172,8 @@ public final class CpuTuning {
         for (int i = 0; i < choice.candidates().size(); i++) {
             p.setProperty("candidate." + i, choice.candidates().get(i));
         }
-        // whole or not at all: another JVM may be reading it, or tuning beside this one
+        // whole or not at all (io's AtomicWrite sits in a layer above): another JVM may be reading it,
+        // or tuning beside this one
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {
             try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {

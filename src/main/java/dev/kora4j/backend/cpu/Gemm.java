@@ -44,7 +44,7 @@ public final class Gemm {
 
     /** C[m×n] (row-major, leading dim ldc) = or += A[m×k]·B[k×n], using the worker pool. */
     public static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
+        run(CpuTuning.current(), m, n, k, a, b, c, cOffset, ldc, accumulate, true, null);
     }
 
     /** The same with a given blocking (the autotuner's candidates). */
@@ -54,7 +54,7 @@ public final class Gemm {
 
     /** The same on the calling thread only (for callers that parallelise over many small products). */
     public static void multiplySerial(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, boolean accumulate) {
-        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
+        run(CpuTuning.current(), m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
     }
 
     /** The same with a given blocking. */
@@ -65,7 +65,7 @@ public final class Gemm {
 
     /** C = A·B, then the epilogue on each tile as it leaves the last k-block (a linear layer's bias, LoRA, GELU, residual). */
     static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
-        run(CpuTuning.gemm(), m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
+        run(CpuTuning.current(), m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
     }
 
     /** The same with a given blocking. */

@@ -1,11 +1,11 @@
 package dev.kora4j.backend.cpu;
 
+import dev.kora4j.tensor.Rng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -18,8 +18,7 @@ import java.util.function.Consumer;
 public final class GemmTuner {
     /**
      * A ViT step's products at 2048 tokens (vit_tiny and vit_small linears forward, dx and dW; a
-     * vit_base qkv) and attention per (image, head) at 197 tokens: "MxKxNxlayout[xbatch]" as in
-     * the JMH GemmBenchmark.
+     * vit_base qkv) and attention per (image, head) at 197 tokens ({@link GemmCase}'s names).
      */
     static final List<String> SHAPES = List.of("2048x192x576xnt", "2048x768x192xnt", "2048x192x768xnn", "768x2048x192xtn",
             "2048x384x1152xnt", "1024x768x2304xnt", "197x64x197xntx24", "197x197x64xnnx24");
@@ -31,7 +30,7 @@ public final class GemmTuner {
     private static final double MARGIN = 1.02;
 
     private final int rounds;
-    private final List<Shape> shapes = new ArrayList<>();
+    private final List<GemmCase> shapes = new ArrayList<>();
 
     /** @param rounds timed runs per shape and candidate (the fastest counts) */
     public GemmTuner(int rounds) {
@@ -39,9 +38,9 @@ public final class GemmTuner {
             throw new IllegalArgumentException("rounds must be at least 1, got " + rounds);
         }
         this.rounds = rounds;
-        SplittableRandom random = new SplittableRandom(7);
+        Rng rng = new Rng(7);
         for (String shape : SHAPES) {
-            shapes.add(new Shape(shape, random));
+            shapes.add(new GemmCase(shape, rng));
         }
     }
 
@@ -100,8 +99,8 @@ public final class GemmTuner {
         double[][][] seconds = new double[candidates.size()][shapes.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int s = 0; s < shapes.size(); s++) {
+                GemmCase shape = shapes.get(s);
                 for (int c = 0; c < candidates.size(); c++) {
-                    Shape shape = shapes.get(s);
                     long t0 = System.nanoTime();
                     shape.run(candidates.get(c));
                     seconds[c][s][r] = (System.nanoTime() - t0) / 1e9;
@@ -120,55 +119,5 @@ public final class GemmTuner {
             scores.put(candidates.get(c), new Score(candidates.get(c), gflops, Math.exp(logSum / shapes.size())));
         }
         return scores;
-    }
-
-    /** One benchmark product: "MxKxNxlayout[xbatch]", layout n or t per operand (t: stored transposed). */
-    private static final class Shape {
-        final String name;
-        final int m, k, n, batch;
-        final boolean transA, transB;
-        final float[] a, b, c;
-
-        Shape(String name, SplittableRandom random) {
-            this.name = name;
-            String[] parts = name.split("x");
-            m = Integer.parseInt(parts[0]);
-            k = Integer.parseInt(parts[1]);
-            n = Integer.parseInt(parts[2]);
-            transA = parts[3].charAt(0) == 't';
-            transB = parts[3].charAt(1) == 't';
-            batch = parts.length > 4 ? Integer.parseInt(parts[4]) : 1;
-            a = fill(random, batch * m * k);
-            b = fill(random, batch * k * n);
-            c = new float[batch * m * n];
-        }
-
-        private static float[] fill(SplittableRandom random, int size) {
-            float[] x = new float[size];
-            for (int i = 0; i < size; i++) {
-                x[i] = (float) random.nextDouble(-1, 1);
-            }
-            return x;
-        }
-
-        double flops() {
-            return 2.0 * m * k * n * batch;
-        }
-
-        Gemm.Matrix a(int i) {
-            return transA ? new Gemm.Matrix(a, i * m * k, 1, m) : new Gemm.Matrix(a, i * m * k, k, 1);
-        }
-
-        Gemm.Matrix b(int i) {
-            return transB ? new Gemm.Matrix(b, i * k * n, 1, k) : new Gemm.Matrix(b, i * k * n, n, 1);
-        }
-
-        void run(GemmParams params) {
-            if (batch == 1) {
-                Gemm.multiply(params, m, n, k, a(0), b(0), c, 0, n, false);
-            } else {
-                Parallel.forEach(batch, i -> Gemm.multiplySerial(params, m, n, k, a(i), b(i), c, i * m * n, n, false));
-            }
-        }
     }
 }
