@@ -24,7 +24,7 @@ if ! command -v nvcc >/dev/null 2>&1; then
     exit 0
 fi
 
-if [ -f "$fatbin" ] && [ -f "$report" ] && [ -z "$(find "$here" -newer "$fatbin" \( -name '*.cu' -o -name '*.cuh' -o -name '*.h' -o -name build.sh \))" ]; then
+if [ -f "$fatbin" ] && [ -f "$report" ] && [ -z "$(find "$here" -newer "$fatbin" \( -name '*.cu' -o -name '*.cuh' -o -name '*.h' -o -name '*.def' -o -name build.sh \))" ]; then
     echo "kernels: $fatbin is up to date"
     exit 0
 fi

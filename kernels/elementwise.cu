@@ -4,22 +4,12 @@
 #include "common.cuh"
 #include "ops.h"
 
+// The switches below are written by the tables: one case per line of unary_ops.def / binary_ops.def.
 __device__ float unary(int op, float x, float p) {
     switch (op) {
-        case OP_NEG: return -x;
-        case OP_ADD_SCALAR: return x + p;
-        case OP_MUL_SCALAR: return x * p;
-        case OP_EXP: return expf(x);
-        case OP_LOG: return logf(x);
-        case OP_SQRT: return sqrtf(x);
-        case OP_TANH: return tanhf(x);
-        case OP_RELU: return x > 0.f ? x : 0.f;
-        case OP_POW: return powf(x, p);
-        case OP_GELU: return gelu(x);
-        case OP_GELU_TANH: {
-            float t = tanhf(0.7978845608028654f * (x + 0.044715f * x * x * x));
-            return 0.5f * x * (1.f + t);
-        }
+#define UNARY(name, f, df) case OP_##name: return (f);
+#include "unary_ops.def"
+#undef UNARY
     }
     return __int_as_float(0x7fc00000);  // unknown op: NaN, never silently zero
 }
@@ -27,31 +17,18 @@ __device__ float unary(int op, float x, float p) {
 // d op / dx at x, where y = op(x); rules read whichever of x and y they need (the other may be absent).
 __device__ float unary_grad(int op, float x, float y, float p) {
     switch (op) {
-        case OP_NEG: return -1.f;
-        case OP_ADD_SCALAR: return 1.f;
-        case OP_MUL_SCALAR: return p;
-        case OP_EXP: return y;
-        case OP_LOG: return 1.f / x;
-        case OP_SQRT: return 0.5f / y;
-        case OP_TANH: return 1.f - y * y;
-        case OP_RELU: return x > 0.f ? 1.f : 0.f;
-        case OP_POW: return p == 0.f ? 0.f : p * powf(x, p - 1.f);
-        case OP_GELU: return gelu_grad(x);
-        case OP_GELU_TANH: {
-            const float k = 0.7978845608028654f;
-            float t = tanhf(k * (x + 0.044715f * x * x * x));
-            return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * k * (1.f + 3.f * 0.044715f * x * x);
-        }
+#define UNARY(name, f, df) case OP_##name: return (df);
+#include "unary_ops.def"
+#undef UNARY
     }
     return __int_as_float(0x7fc00000);
 }
 
 __device__ float binary(int op, float a, float b) {
     switch (op) {
-        case BOP_ADD: return a + b;
-        case BOP_SUB: return a - b;
-        case BOP_MUL: return a * b;
-        case BOP_DIV: return a / b;
+#define BINARY(name, f) case BOP_##name: return (f);
+#include "binary_ops.def"
+#undef BINARY
     }
     return __int_as_float(0x7fc00000);
 }

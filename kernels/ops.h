@@ -1,19 +1,15 @@
-// Codes of the elementwise ops. The Java side (CudaOps) uses the same numbers; a test compares them.
+// Codes of the elementwise ops: each op's position in unary_ops.def or binary_ops.def, which is
+// its ordinal in the Java tables (UnaryOp, BinaryOp). Nothing is numbered by hand.
 #pragma once
 
-#define OP_NEG 0
-#define OP_ADD_SCALAR 1
-#define OP_MUL_SCALAR 2
-#define OP_EXP 3
-#define OP_LOG 4
-#define OP_SQRT 5
-#define OP_TANH 6
-#define OP_RELU 7
-#define OP_POW 8
-#define OP_GELU 9
-#define OP_GELU_TANH 10
+enum UnaryCode {
+#define UNARY(name, f, df) OP_##name,
+#include "unary_ops.def"
+#undef UNARY
+};
 
-#define BOP_ADD 0
-#define BOP_SUB 1
-#define BOP_MUL 2
-#define BOP_DIV 3
+enum BinaryCode {
+#define BINARY(name, f) BOP_##name,
+#include "binary_ops.def"
+#undef BINARY
+};

@@ -35,7 +35,7 @@ for jar in "$jcuda" "$jcublas"; do
     fi
 done
 if [ -f "$out/libcuda.so.1" ] && [ -f "$out/libcublas.so.12" ] && [ ! "$report" -nt "$out/libcuda.so.1" ] &&
-   [ -z "$(find "$kernels" -newer "$out/libcuda.so.1" \( -name '*.cu' -o -name '*.cuh' -o -name '*.h' -o -name '*.cpp' -o -name '*.sh' \))" ]; then
+   [ -z "$(find "$kernels" -newer "$out/libcuda.so.1" \( -name '*.cu' -o -name '*.cuh' -o -name '*.h' -o -name '*.def' -o -name '*.cpp' -o -name '*.sh' \))" ]; then
     say "$out is up to date"
     exit 0
 fi

@@ -1,6 +1,9 @@
 package dev.kora4j.backend;
 
-/** Elementwise functions of two tensors (broadcast to one shape before a backend sees them). */
+/**
+ * Elementwise functions of two tensors (broadcast to one shape before a backend sees them). The CUDA
+ * kernels take theirs from kernels/binary_ops.def, in this order (the ordinal is the op's code).
+ */
 public enum BinaryOp {
     ADD {
         public double apply(double a, double b) { return a + b; }

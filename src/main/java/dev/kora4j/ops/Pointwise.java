@@ -6,76 +6,77 @@ import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.tensor.Tensor;
 
 /**
- * Elementwise functions of one tensor. Each derivative lives beside its function in
- * {@link UnaryOp}; here each op says which of x and y = f(x) its backward reads.
+ * Elementwise functions of one tensor. Each op's function, derivative and what the derivative reads
+ * live in one entry of {@link UnaryOp}; {@link #apply} turns any entry into a recorded op.
  */
 public final class Pointwise {
     private Pointwise() {}
 
-    /** Computes op(x) and records a backward that reads the saved x and/or y. */
-    private static Tensor unary(UnaryOp op, double p, Tensor x, boolean savesX, boolean savesY) {
+    /** op(x) with parameter p, recorded with a backward that keeps only what op's derivative reads. */
+    public static Tensor apply(UnaryOp op, double p, Tensor x) {
         Tensor out = Copies.empty(x, x.shape());
         Backends.of(x.device()).map(op, p, x, out);
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        Tensor[] saved = {savesX ? x.detach() : null, savesY ? out.detach() : null};
-        return Tape.record(name, out, new Tensor[] {x}, saved, (g, node) -> {
+        UnaryOp.Reads reads = op.reads();
+        if (reads == UnaryOp.Reads.NOTHING) { // a constant derivative c: backward is g·c
+            double c = op.derivative(0, 0, p);
+            return Tape.record(op.opName(), out, new Tensor[] {x}, (g, node) -> new Tensor[] {c == 1 ? g : mulScalar(g, c)});
+        }
+        Tensor[] saved = {reads.x() ? x.detach() : null, reads.y() ? out.detach() : null};
+        return Tape.record(op.opName(), out, new Tensor[] {x}, saved, (g, node) -> {
             Tensor dx = Copies.empty(g, g.shape());
             Backends.of(g.device()).mapBackward(op, p, node.saved(0), node.saved(1), g, dx);
             return new Tensor[] {dx};
         });
     }
 
-    /** Ops with a constant derivative c: backward is g·c. */
-    private static Tensor linear(UnaryOp op, double p, Tensor x, double derivative) {
-        Tensor out = Copies.empty(x, x.shape());
-        Backends.of(x.device()).map(op, p, x, out);
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
-        return Tape.record(name, out, new Tensor[] {x}, (g, node) -> new Tensor[] {derivative == 1 ? g : mulScalar(g, derivative)});
+    /** op(x) for an op without a parameter. */
+    public static Tensor apply(UnaryOp op, Tensor x) {
+        return apply(op, 0, x);
     }
 
     public static Tensor neg(Tensor x) {
-        return linear(UnaryOp.NEG, 0, x, -1);
+        return apply(UnaryOp.NEG, x);
     }
 
     public static Tensor addScalar(Tensor x, double c) {
-        return linear(UnaryOp.ADD_SCALAR, c, x, 1);
+        return apply(UnaryOp.ADD_SCALAR, c, x);
     }
 
     public static Tensor mulScalar(Tensor x, double c) {
-        return linear(UnaryOp.MUL_SCALAR, c, x, c);
+        return apply(UnaryOp.MUL_SCALAR, c, x);
     }
 
     public static Tensor exp(Tensor x) {
-        return unary(UnaryOp.EXP, 0, x, false, true);
+        return apply(UnaryOp.EXP, x);
     }
 
     public static Tensor log(Tensor x) {
-        return unary(UnaryOp.LOG, 0, x, true, false);
+        return apply(UnaryOp.LOG, x);
     }
 
     public static Tensor sqrt(Tensor x) {
-        return unary(UnaryOp.SQRT, 0, x, false, true);
+        return apply(UnaryOp.SQRT, x);
     }
 
     public static Tensor tanh(Tensor x) {
-        return unary(UnaryOp.TANH, 0, x, false, true);
+        return apply(UnaryOp.TANH, x);
     }
 
     public static Tensor relu(Tensor x) {
-        return unary(UnaryOp.RELU, 0, x, true, false);
+        return apply(UnaryOp.RELU, x);
     }
 
     public static Tensor pow(Tensor x, double exponent) {
-        return unary(UnaryOp.POW, exponent, x, true, false);
+        return apply(UnaryOp.POW, exponent, x);
     }
 
     /** Exact GELU, 0.5·x·(1 + erf(x/√2)) (timm's ViT uses this one). */
     public static Tensor gelu(Tensor x) {
-        return unary(UnaryOp.GELU, 0, x, true, true); // y serves the cpu backward: Φ(x) = y/x
+        return apply(UnaryOp.GELU, x);
     }
 
     /** GELU with the tanh approximation. */
     public static Tensor geluTanh(Tensor x) {
-        return unary(UnaryOp.GELU_TANH, 0, x, true, false);
+        return apply(UnaryOp.GELU_TANH, x);
     }
 }

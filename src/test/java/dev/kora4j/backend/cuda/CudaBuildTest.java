@@ -17,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,15 +71,26 @@ class CudaBuildTest {
         return out;
     }
 
+    /** The op names of a table's lines, NAME in {@code MACRO(NAME, ...)}, in order. */
+    private static List<String> tableNames(String file, String macro) throws IOException {
+        List<String> names = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^" + macro + "\\((\\w+),").matcher(Files.readString(KERNELS.resolve(file)));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
     @Test
     void opCodesAndLimitsAgreeWithTheKernels() throws IOException {
         assumeTrue(Files.isDirectory(KERNELS), "kernels/ is not beside the tests");
         Map<String, Integer> d = defines(allOf(KERNELS, ".h") + "\n" + allOf(KERNELS, ".cuh") + "\n" + allOf(KERNELS, ".cu"));
+        assertEquals(Arrays.stream(UnaryOp.values()).map(Enum::name).toList(), tableNames("unary_ops.def", "UNARY"),
+                "kernels/unary_ops.def lists the ops of UnaryOp, in its order (the order is the op code)");
+        assertEquals(Arrays.stream(BinaryOp.values()).map(Enum::name).toList(), tableNames("binary_ops.def", "BINARY"),
+                "kernels/binary_ops.def lists the ops of BinaryOp, in its order (the order is the op code)");
         for (UnaryOp op : UnaryOp.values()) {
-            assertEquals(d.get("OP_" + op.name()), CudaOps.code(op), "kernels/ops.h's OP_" + op.name());
-        }
-        for (BinaryOp op : BinaryOp.values()) {
-            assertEquals(d.get("BOP_" + op.name()), CudaOps.code(op), "kernels/ops.h's BOP_" + op.name());
+            assertEquals(op.ordinal(), CudaOps.code(op), op.name());
         }
         assertEquals(d.get("MAX_RANK"), CudaTensors.MAX_RANK, "MAX_RANK");
         assertEquals(d.get("KORA_MAX_DC"), CudaFused.KORA_MAX_DC, "KORA_MAX_DC");
