@@ -63,6 +63,14 @@ public enum UnaryOp {
             double t = Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
         }
+    },
+    /** The logistic function 1/(1 + e^−x), written with e^−|x| so that neither side overflows. */
+    SIGMOID(Reads.Y, -8, 8) {
+        public double apply(double x, double p) {
+            double e = Math.exp(-Math.abs(x));
+            return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+        }
+        public double derivative(double x, double y, double p) { return y * (1 - y); }
     };
 
     /** What a derivative reads, and so what the forward keeps for backward. */

@@ -79,4 +79,9 @@ public final class Pointwise {
     public static Tensor geluTanh(Tensor x) {
         return apply(UnaryOp.GELU_TANH, x);
     }
+
+    /** The logistic function 1/(1 + e^−x). */
+    public static Tensor sigmoid(Tensor x) {
+        return apply(UnaryOp.SIGMOID, x);
+    }
 }
