@@ -13,9 +13,10 @@ public final class Node {
     private final Tensor[] inputLeaves;
     private final Backward backward;
     private Tensor[] saved;
+    private final String[] savedNames;
     private boolean released;
 
-    Node(String op, Tensor[] inputs, Tensor[] saved, Backward backward) {
+    Node(String op, Tensor[] inputs, Tensor[] saved, String[] savedNames, Backward backward) {
         this.op = op;
         this.inputNodes = new Node[inputs.length];
         this.inputLeaves = new Tensor[inputs.length];
@@ -31,6 +32,7 @@ public final class Node {
             }
         }
         this.saved = saved;
+        this.savedNames = savedNames;
         this.backward = backward;
     }
 
@@ -54,6 +56,17 @@ public final class Node {
                     + "call backward(gradient, true) to keep them");
         }
         return saved[i];
+    }
+
+    /** A tensor the forward pass saved under a name ({@link Tape#record(String, Tensor, Tensor[], Saved, Backward)}). */
+    public Tensor saved(String name) {
+        for (int i = 0; savedNames != null && i < savedNames.length; i++) {
+            if (savedNames[i].equals(name)) {
+                return saved(i);
+            }
+        }
+        throw new IllegalArgumentException(op + ": nothing was saved as '" + name + "' (saved: "
+                + (savedNames == null ? "nothing by name" : String.join(", ", savedNames)) + ")");
     }
 
     Node inputNode(int i) {

@@ -27,7 +27,15 @@ public final class Tape {
         if (Profile.ENABLED) {
             Profile.forward(op);
         }
-        return attach(op, output, inputs, saved, backward);
+        return attach(op, output, inputs, saved, null, backward);
+    }
+
+    /** As above, with the saved tensors named: backward reads them with {@link Node#saved(String)}. */
+    public static Tensor record(String op, Tensor output, Tensor[] inputs, Saved saved, Backward backward) {
+        if (Profile.ENABLED) {
+            Profile.forward(op);
+        }
+        return attach(op, output, inputs, saved.tensors(), saved.names(), backward);
     }
 
     public static Tensor record(String op, Tensor output, Tensor[] inputs, Backward backward) {
@@ -39,12 +47,12 @@ public final class Tape {
         if (Profile.ENABLED) {
             Profile.view(op);
         }
-        return attach(op, output, new Tensor[] {input}, new Tensor[0], backward);
+        return attach(op, output, new Tensor[] {input}, new Tensor[0], null, backward);
     }
 
-    private static Tensor attach(String op, Tensor output, Tensor[] inputs, Tensor[] saved, Backward backward) {
+    private static Tensor attach(String op, Tensor output, Tensor[] inputs, Tensor[] saved, String[] names, Backward backward) {
         if (wantsGrad(inputs)) {
-            output.attachGradFn(new Node(op, inputs, saved, backward));
+            output.attachGradFn(new Node(op, inputs, saved, names, backward));
         }
         return output;
     }
