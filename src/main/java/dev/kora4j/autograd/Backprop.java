@@ -119,7 +119,7 @@ public final class Backprop {
             Tensor spare = leaf.takeSpareGrad();
             if (spare != null && Arrays.equals(spare.shape(), g.shape()) && spare.dtype() == g.dtype()
                     && spare.device() == g.device() && spare.isContiguous()) {
-                Backends.of(g.device()).copy(g, spare);
+                Backends.of(g).copy(g, spare);
                 leaf.setGrad(spare);
             } else {
                 leaf.setGrad(BufferPool.outside(() -> Copies.contiguousCopy(g)));

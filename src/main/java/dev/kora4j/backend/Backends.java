@@ -3,6 +3,7 @@ package dev.kora4j.backend;
 import dev.kora4j.backend.cpu.CpuBackend;
 import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.backend.reference.ReferenceBackend;
+import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Tensor;
 
@@ -21,6 +22,14 @@ public final class Backends {
         };
     }
 
+    /**
+     * The backend that computes on a tensor: its device's, except that F64 on the cpu (gradchecks)
+     * runs on the reference loops, decided here once for every op.
+     */
+    public static Backend of(Tensor t) {
+        return t.dtype() == DType.F64 && t.device() == Device.CPU ? REFERENCE : of(t.device());
+    }
+
     /** The backend for an op's inputs, which must all be on one device and of one dtype. */
     public static Backend of(String op, Tensor first, Tensor... rest) {
         for (Tensor t : rest) {
@@ -34,6 +43,6 @@ public final class Backends {
                 throw new IllegalArgumentException(op + ": tensors of different dtypes (" + first.dtype() + " and " + t.dtype() + ")");
             }
         }
-        return of(first.device());
+        return of(first);
     }
 }

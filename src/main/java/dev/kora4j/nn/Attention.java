@@ -37,15 +37,8 @@ public final class Attention extends Module {
         return dev.kora4j.ops.Attention.selfAttention(qkv.forward(x), numHeads, scale);
     }
 
-    /**
-     * The same from primitive ops (split q, k, v by views, two batched products, softmax): the
-     * oracle the fused op is tested against.
-     */
+    /** The same from primitive ops: the oracle the fused op is tested against ({@code ops.Attention.composed}). */
     public static Tensor unfused(Tensor qkvOut, int numHeads, double scale) {
-        int b = qkvOut.size(0), n = qkvOut.size(1), d = qkvOut.size(2) / 3, hd = d / numHeads;
-        Tensor r = qkvOut.reshape(b, n, 3, numHeads, hd).permute(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-        Tensor q = r.select(0, 0), k = r.select(0, 1), v = r.select(0, 2);
-        Tensor attn = q.mul(scale).matmul(k.transpose(-2, -1)).softmax(-1);
-        return attn.matmul(v).transpose(1, 2).reshape(b, n, d);
+        return dev.kora4j.ops.Attention.composed(qkvOut, numHeads, scale);
     }
 }

@@ -43,7 +43,7 @@ public final class Init {
             if (dst.isContiguous() && dst.offset() == 0 && dst.storage() instanceof DeviceStorage ds && ds.size() == dst.numel()) {
                 ds.write(src.toFloatArray()); // one transfer, straight into place
             } else { // one transfer and one copy on the device
-                Backends.of(dst.device()).copy(src.to(dst.device()).detach().reshape(dst.shape()), dst);
+                Backends.of(dst).copy(src.to(dst.device()).detach().reshape(dst.shape()), dst);
             }
             return;
         }

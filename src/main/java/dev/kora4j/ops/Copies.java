@@ -24,7 +24,7 @@ public final class Copies {
     /** A contiguous copy of x, not recorded on the tape (autograd's own bookkeeping uses it). */
     public static Tensor contiguousCopy(Tensor x) {
         Tensor out = empty(x, x.shape());
-        Backends.of(x.device()).copy(x, out);
+        Backends.of(x).copy(x, out);
         return out;
     }
 

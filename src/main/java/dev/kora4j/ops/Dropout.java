@@ -20,7 +20,7 @@ public final class Dropout {
         }
         // One draw of the stream keys the whole mask, which each backend computes where x lives.
         long key = rng.nextLong();
-        var backend = Backends.of(x.device());
+        var backend = Backends.of(x);
         Tensor mask = Copies.empty(x, x.shape());
         backend.dropoutMask(key, p, mask);
         Tensor out = Copies.empty(x, x.shape());
@@ -28,7 +28,7 @@ public final class Dropout {
         // d out = g·mask
         return Tape.record("dropout", out, new Tensor[] {x}, new Tensor[] {mask}, (g, node) -> {
             Tensor dx = Copies.empty(g, g.shape());
-            Backends.of(g.device()).zip(BinaryOp.MUL, g, node.saved(0), dx);
+            Backends.of(g).zip(BinaryOp.MUL, g, node.saved(0), dx);
             return new Tensor[] {dx};
         });
     }

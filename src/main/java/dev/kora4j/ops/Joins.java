@@ -35,7 +35,7 @@ public final class Joins {
         int at = 0;
         for (int i = 0; i < parts.length; i++) {
             starts[i] = at;
-            Backends.of(first.device()).copy(parts[i], Views.narrow(out.detach(), d, at, parts[i].size(d)));
+            Backends.of(first).copy(parts[i], Views.narrow(out.detach(), d, at, parts[i].size(d)));
             at += parts[i].size(d);
         }
         // each part's gradient is its window of g

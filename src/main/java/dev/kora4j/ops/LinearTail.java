@@ -74,7 +74,7 @@ public record LinearTail(boolean gelu, Tensor residual) {
             return g2;
         }
         Tensor gPre = Copies.empty(g2, g2.shape());
-        Backends.of(g2.device()).mapBackward(UnaryOp.GELU, 0, pre, out, g2, gPre);
+        Backends.of(g2).mapBackward(UnaryOp.GELU, 0, pre, out, g2, gPre);
         return gPre;
     }
 

@@ -50,7 +50,7 @@ public final class MatMul {
         int[] shape = a.shape();
         shape[shape.length - 1] = b.size(-1);
         Tensor out = Copies.empty(a, shape);
-        Backends.of(a.device()).matmul(a, b, out, false);
+        Backends.of(a).matmul(a, b, out, false);
         return out;
     }
 

@@ -15,7 +15,7 @@ public final class Pointwise {
     /** op(x) with parameter p, recorded with a backward that keeps only what op's derivative reads. */
     public static Tensor apply(UnaryOp op, double p, Tensor x) {
         Tensor out = Copies.empty(x, x.shape());
-        Backends.of(x.device()).map(op, p, x, out);
+        Backends.of(x).map(op, p, x, out);
         UnaryOp.Reads reads = op.reads();
         if (reads == UnaryOp.Reads.NOTHING) { // a constant derivative c: backward is g·c
             double c = op.derivative(0, 0, p);
@@ -24,7 +24,7 @@ public final class Pointwise {
         Tensor[] saved = {reads.x() ? x.detach() : null, reads.y() ? out.detach() : null};
         return Tape.record(op.opName(), out, new Tensor[] {x}, saved, (g, node) -> {
             Tensor dx = Copies.empty(g, g.shape());
-            Backends.of(g.device()).mapBackward(op, p, node.saved(0), node.saved(1), g, dx);
+            Backends.of(g).mapBackward(op, p, node.saved(0), node.saved(1), g, dx);
             return new Tensor[] {dx};
         });
     }

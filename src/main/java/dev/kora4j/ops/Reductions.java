@@ -23,7 +23,7 @@ public final class Reductions {
             }
         }
         Tensor out = Copies.empty(x, keptShape);
-        Backends.of(x.device()).sum(x, dimList, out);
+        Backends.of(x).sum(x, dimList, out);
         if (!keepDim) {
             out = out.detach().reshape(dropDims(keptShape, reduced));
         }
@@ -60,7 +60,7 @@ public final class Reductions {
         keptShape[d] = 1;
         Tensor out = Copies.empty(x, keptShape);
         int[] argmax = new int[out.numel()];
-        Backends.of(x.device()).max(x, d, out, argmax);
+        Backends.of(x).max(x, d, out, argmax);
         if (!keepDim) {
             out = out.detach().reshape(dropDims(keptShape, oneDim(x.rank(), d)));
         }

@@ -104,7 +104,7 @@ public final class Views {
     private static Tensor padInto(Tensor g, int[] shape, int dim, int start) {
         Tensor full = Copies.zeros(g, shape);
         Tensor window = narrow(full, dim, start, g.size(dim));
-        Backends.of(g.device()).copy(g, window);
+        Backends.of(g).copy(g, window);
         return full;
     }
 

@@ -67,7 +67,7 @@ public final class GradClip {
                 if (g != null) {
                     int[] ones = new int[g.rank()];
                     Arrays.fill(ones, 1);
-                    Backends.of(g.device()).zip(BinaryOp.MUL, g, coef.reshape(ones).expand(g.shape()), g);
+                    Backends.of(g).zip(BinaryOp.MUL, g, coef.reshape(ones).expand(g.shape()), g);
                 }
             }
             return norm;

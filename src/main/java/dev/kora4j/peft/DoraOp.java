@@ -63,7 +63,7 @@ public final class DoraOp {
         boolean hasBias = bias != null;
         Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), product, scale, norm, pre, tail.gelu() ? y : null};
         return Tape.record("dora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b, m), saved, (g, node) -> {
-            Backend be = Backends.of(g.device());
+            Backend be = Backends.of(g);
             Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(8), node.saved(9));
             Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
             Tensor dm = null;

@@ -1,9 +1,11 @@
 package dev.kora4j.peft;
 
+import dev.kora4j.autograd.Saved;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
-import dev.kora4j.backend.KoraCompositionKernel;
+import dev.kora4j.backend.fused.KoraCompositionKernel;
+import dev.kora4j.backend.fused.KoraTokensKernel;
 import dev.kora4j.ops.Copies;
 import dev.kora4j.ops.Joins;
 import dev.kora4j.ops.MatMul;
@@ -13,9 +15,11 @@ import dev.kora4j.tensor.Tensor;
 
 /**
  * KoRA's gated update of v in the qkv output, y = [q; k; v] → [q; k; v + g·δc], forward and backward
- * (kora-math.md §2, §4). {@link #fused} is the one-pass op: with Â = [A_q; A_k; A_v] and
+ * (kora-math.md §2, §4). {@link #fused} is the one-pass op where the backend has KoRA's token kernel
+ * ({@code KoraTokensKernel}; elsewhere it runs {@link #unfused}): with Â = [A_q; A_k; A_v] and
  * M = W1·B̂ = s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] (weights only, once per call), per token
- * u = Â·x, pre = M·u + b1, v' = v + g·(W2·GELU(pre) + b2); no N×3D tensor exists in either pass.
+ * u = Â·x, pre = M·u + b1, v' = v + g·(W2·GELU(pre) + b2); no N×3D tensor exists in either pass,
+ * and backward reads its eleven saved tensors by name.
  * {@link #unfused} builds the same function from primitive ops (materialising δ_q, δ_k, δ_v and their
  * concatenation): the test oracle and the benchmark baseline.
  */
@@ -45,8 +49,9 @@ public final class KoraOp {
     private static Tensor composition(Backend backend, Tensor w1, Tensor[] b, double s) {
         int d = b[0].size(0), r = b[0].size(1);
         Tensor m = Copies.empty(w1, w1.size(0), 3 * r);
-        if (backend instanceof KoraCompositionKernel k) {
-            k.koraComposition(w1, b[0], b[1], b[2], s, m);
+        var kernel = backend.kernel(KoraCompositionKernel.class);
+        if (kernel.isPresent()) {
+            kernel.get().koraComposition(w1, b[0], b[1], b[2], s, m);
             return m;
         }
         for (int j = 0; j < 3; j++) { // M_j = s·W1_j·B_j
@@ -62,10 +67,11 @@ public final class KoraOp {
      */
     private static Tensor compositionBackward(Backend be, Tensor w1, Tensor[] b, Tensor g, double s, boolean[] wanted, Tensor[] grads) {
         int dc = w1.size(0), d = b[0].size(0), r = b[0].size(1);
-        if (be instanceof KoraCompositionKernel k) { // all of them in one pass
+        var kernel = be.kernel(KoraCompositionKernel.class);
+        if (kernel.isPresent()) { // all of them in one pass
             Tensor dw1 = Copies.empty(g, dc, 3 * d);
             Tensor[] db = {Copies.empty(g, d, r), Copies.empty(g, d, r), Copies.empty(g, d, r)};
-            k.koraCompositionBackward(w1, b[0], b[1], b[2], g, s, dw1, db[0], db[1], db[2]);
+            kernel.get().koraCompositionBackward(w1, b[0], b[1], b[2], g, s, dw1, db[0], db[1], db[2]);
             for (int j = 0; j < 3; j++) {
                 grads[5 + j] = wanted[j] ? db[j] : null;
             }
@@ -85,12 +91,18 @@ public final class KoraOp {
     }
 
     /**
-     * The fused op. It overwrites the v columns of {@code y} (the qkv output, which nothing else
-     * reads) and returns them as a new tensor on the tape.
+     * The fused op where the backend has KoRA's token kernel (elsewhere {@link #unfused}). It
+     * overwrites the v columns of {@code y} (the qkv output, which nothing else reads) and returns
+     * them as a new tensor on the tape.
      */
     public static Tensor fused(Tensor x, Tensor y, KoraWeights w, double s) {
         check(x, y, w);
         Backend backend = Backends.of("kora", x, y, w.aq());
+        var tokens = backend.kernel(KoraTokensKernel.class);
+        if (tokens.isEmpty()) {
+            return unfused(x, y, w, s);
+        }
+        KoraTokensKernel kernel = tokens.get();
         int d = w.dim(), r = w.rank(), dc = w.compositionDim();
         Tensor x2 = Views.reshape(x.detach(), -1, d);
         int n = x2.size(0);
@@ -106,32 +118,32 @@ public final class KoraOp {
             throw new IllegalArgumentException("kora: the qkv output must be contiguous");
         }
         Tensor gate = w.gate().detach(); // read by the kernels where it lives (no trip to the host on a GPU)
-        backend.koraTokensForward(u, m, w.b1().detach(), w.w2().detach(), w.b2().detach(), gate, pre, v);
+        kernel.koraTokensForward(u, m, w.b1().detach(), w.w2().detach(), w.b2().detach(), gate, pre, v);
 
         Tensor[] inputs = {x, y, w.aq(), w.ak(), w.av(), w.bq(), w.bk(), w.bv(), w.w1(), w.b1(), w.w2(), w.b2(), w.gate()};
-        Tensor[] saved = {x2, u, pre, m, aHat, b[0], b[1], b[2], w1, w.w2().detach(), w.b2().detach()};
+        Saved saved = Saved.of().put("x", x2).put("u", u).put("pre", pre).put("m", m).put("aHat", aHat)
+                .put("bq", b[0]).put("bk", b[1]).put("bv", b[2]).put("w1", w1).put("w2", w.w2().detach()).put("b2", w.b2().detach());
         int[] xShape = x.shape();
         return Tape.record("kora", out, inputs, saved, (gOut, node) -> {
-            Backend be = Backends.of(gOut.device());
-            Tensor x2s = node.saved(0), us = node.saved(1), pres = node.saved(2), ms = node.saved(3), aHats = node.saved(4);
-            Tensor w1s = node.saved(8), w2s = node.saved(9), b2s = node.saved(10);
-            Tensor dv = Views.narrow(Views.reshape(gOut, n, 3 * d), 1, 2 * d, d);
+            Backend be = Backends.of(gOut);
+            Tensor gRows = Views.reshape(gOut, n, 3 * d);
+            Tensor dv = Views.narrow(gRows.stride(1) == 1 ? gRows : gRows.contiguous(), 1, 2 * d, d); // the kernel reads whole rows
             Tensor du = Copies.empty(gOut, n, 3 * r);
             Tensor g = Copies.empty(gOut, dc, 3 * r), db1 = Copies.empty(gOut, dc), dw2 = Copies.empty(gOut, d, dc), db2 = Copies.empty(gOut, d);
             Tensor dgate = Copies.empty(gOut, 1);
-            be.koraTokensBackward(us, pres, ms, w2s, b2s, gate, dv, du, g, db1, dw2, db2, dgate);
+            kernel.koraTokensBackward(node.saved("u"), node.saved("pre"), node.saved("m"), node.saved("w2"), node.saved("b2"),
+                    gate, dv, du, g, db1, dw2, db2, dgate);
             Tensor[] grads = new Tensor[13];
-            grads[0] = node.needsGrad(0) ? Views.reshape(mm(be, du, aHats), xShape) : null; // dx = du·Â
-            grads[1] = gOut;                                                                    // dv passes through
+            grads[0] = node.needsGrad(0) ? Views.reshape(mm(be, du, node.saved("aHat")), xShape) : null; // dx = du·Â
+            grads[1] = gOut;                                                                               // dv passes through
             Tensor dAHat = node.needsGrad(2) || node.needsGrad(3) || node.needsGrad(4)
-                    ? mm(be, Views.transpose(du, 0, 1), x2s) : null;                            // dÂ = duᵀ·x
+                    ? mm(be, Views.transpose(du, 0, 1), node.saved("x")) : null;                            // dÂ = duᵀ·x
             for (int j = 0; j < 3; j++) {
                 grads[2 + j] = dAHat == null ? null : Views.narrow(dAHat, 0, j * r, r).contiguous();
             }
-            Tensor[] bs = {node.saved(5), node.saved(6), node.saved(7)};
+            Tensor[] bs = {node.saved("bq"), node.saved("bk"), node.saved("bv")};
             boolean[] wanted = {node.needsGrad(5), node.needsGrad(6), node.needsGrad(7), node.needsGrad(8)};
-            Tensor dw1 = compositionBackward(be, w1s, bs, g, s, wanted, grads);
-            grads[8] = dw1;
+            grads[8] = compositionBackward(be, node.saved("w1"), bs, g, s, wanted, grads);
             grads[9] = db1;
             grads[10] = dw2;
             grads[11] = db2;

@@ -86,7 +86,7 @@ public final class LoraAdapter extends Module implements LinearAdapter {
     public void merge(Tensor weight, boolean unmerge) {
         try (var scope = GradMode.noGrad()) {
             Tensor delta = b2().matmul(a2()).mul(unmerge ? -scaling : scaling).reshape(weight.shape());
-            Backends.of(weight.device()).zip(BinaryOp.ADD, weight, delta, weight);
+            Backends.of(weight).zip(BinaryOp.ADD, weight, delta, weight);
         }
     }
 

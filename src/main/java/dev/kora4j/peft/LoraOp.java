@@ -74,7 +74,7 @@ public final class LoraOp {
      */
     static Tensor[] productGradients(Tensor g2, Tensor x2, Tensor su, Tensor w, Tensor a, Tensor b, double s, int[] xShape,
                                      boolean needX, boolean needW, boolean needA, boolean needB) {
-        Backend be = Backends.of(g2.device());
+        Backend be = Backends.of(g2);
         Tensor st = scaledMm(be, g2, b, s); // s·t = s·g·B [N, r]
         Tensor dx = null;
         if (needX) {

@@ -34,7 +34,7 @@ final class StepLosses {
         if (slots == null) {
             value = loss.item();
         } else {
-            Backends.of(loss.device()).copy(loss.reshape(1), slots.narrow(0, steps.size(), 1));
+            Backends.of(loss).copy(loss.reshape(1), slots.narrow(0, steps.size(), 1));
         }
         steps.add(new Step(step, epoch, batch, images, value));
     }

@@ -5,52 +5,38 @@ import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.DropoutMask;
 import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
-import dev.kora4j.backend.reference.ReferenceBackend;
-import dev.kora4j.tensor.DType;
+import dev.kora4j.backend.fused.AttentionKernel;
+import dev.kora4j.backend.fused.CrossEntropyKernel;
+import dev.kora4j.backend.fused.KoraTokensKernel;
+import dev.kora4j.backend.fused.LayerNormKernel;
+import dev.kora4j.backend.fused.SoftmaxKernel;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The Vector API backend for F32 (multithreaded; the same bits for any thread count).
- * F64, which only gradchecks use, runs on the reference loops.
+ * The Vector API backend for F32 (multithreaded; the same bits for any thread count), with the
+ * fused kernels of softmax, layer norm, cross-entropy, attention and KoRA's token passes.
+ * F64, which only gradchecks use, never reaches it ({@code Backends.of} sends it to the reference loops).
  */
-public final class CpuBackend implements Backend {
-    private final Backend f64 = new ReferenceBackend();
-
+public final class CpuBackend implements Backend, SoftmaxKernel, LayerNormKernel, CrossEntropyKernel, AttentionKernel, KoraTokensKernel {
     @Override
     public String name() {
         return "cpu";
     }
 
-    private static boolean isF64(Tensor t) {
-        return t.dtype() == DType.F64;
-    }
-
     @Override
     public void copy(Tensor src, Tensor dst) {
-        if (isF64(src)) {
-            f64.copy(src, dst);
-        } else {
-            Elementwise.copy(src, dst);
-        }
+        Elementwise.copy(src, dst);
     }
 
     @Override
     public void map(UnaryOp op, double p, Tensor x, Tensor out) {
-        if (isF64(x)) {
-            f64.map(op, p, x, out);
-        } else {
-            Elementwise.map(op, p, x, out);
-        }
+        Elementwise.map(op, p, x, out);
     }
 
     @Override
     public void mapBackward(UnaryOp op, double p, Tensor x, Tensor y, Tensor grad, Tensor dx) {
-        if (isF64(grad)) {
-            f64.mapBackward(op, p, x, y, grad, dx);
-        } else {
-            Elementwise.mapBackward(op, p, x, y, grad, dx);
-        }
+        Elementwise.mapBackward(op, p, x, y, grad, dx);
     }
 
     @Override
@@ -60,37 +46,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (isF64(out)) {
-            f64.zip(op, a, b, out);
-        } else {
-            Elementwise.zip(op, a, b, out);
-        }
+        Elementwise.zip(op, a, b, out);
     }
 
     @Override
     public void sum(Tensor x, int[] dims, Tensor out) {
-        if (isF64(x)) {
-            f64.sum(x, dims, out);
-        } else {
-            Reduce.sum(x, dims, out);
-        }
+        Reduce.sum(x, dims, out);
     }
 
     @Override
     public void max(Tensor x, int dim, Tensor out, int[] argmax) {
-        if (isF64(x)) {
-            f64.max(x, dim, out, argmax);
-        } else {
-            Reduce.max(x, dim, out, argmax);
-        }
+        Reduce.max(x, dim, out, argmax);
     }
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor c, boolean accumulate) {
-        if (isF64(c)) {
-            f64.matmul(a, b, c, accumulate);
-            return;
-        }
         int rank = c.rank();
         int m = c.size(rank - 2), n = c.size(rank - 1), k = a.size(rank - 1);
         int[] batchShape = Arrays.copyOf(c.shape(), rank - 2);
@@ -124,10 +94,6 @@ public final class CpuBackend implements Backend {
     /** The product with its epilogue fused into each tile's store ({@link GemmEpilogue}). */
     @Override
     public void linear(Tensor a, Tensor b, Tensor out, LinearEpilogue e) {
-        if (isF64(out)) {
-            Backend.super.linear(a, b, out, e);
-            return;
-        }
         e.check(a, b, out);
         Tensor c = e.gelu() ? e.pre() : out;
         Gemm.Matrix u = e.u() == null ? null : matrix(e.u()), v = e.v() == null ? null : matrix(e.v());
@@ -147,92 +113,52 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softmax(Tensor x, Tensor out, boolean log) {
-        if (isF64(x)) {
-            f64.softmax(x, out, log);
-        } else {
-            SoftmaxKernels.softmax(x, out, log);
-        }
+        SoftmaxKernels.softmax(x, out, log);
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gy, Tensor dx, boolean log) {
-        if (isF64(y)) {
-            f64.softmaxBackward(y, gy, dx, log);
-        } else {
-            SoftmaxKernels.softmaxBackward(y, gy, dx, log);
-        }
+        SoftmaxKernels.softmaxBackward(y, gy, dx, log);
     }
 
     @Override
     public void layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps, Tensor out, Tensor mean, Tensor rstd) {
-        if (isF64(x)) {
-            f64.layerNorm(x, gamma, beta, eps, out, mean, rstd);
-        } else {
-            LayerNormKernels.forward(x, gamma, beta, eps, out, mean, rstd);
-        }
+        LayerNormKernels.forward(x, gamma, beta, eps, out, mean, rstd);
     }
 
     @Override
     public void layerNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor rstd, Tensor gy, Tensor dx, Tensor dgamma, Tensor dbeta) {
-        if (isF64(x)) {
-            f64.layerNormBackward(x, gamma, mean, rstd, gy, dx, dgamma, dbeta);
-        } else {
-            LayerNormKernels.backward(x, gamma, mean, rstd, gy, dx, dgamma, dbeta);
-        }
+        LayerNormKernels.backward(x, gamma, mean, rstd, gy, dx, dgamma, dbeta);
     }
 
     @Override
     public void crossEntropy(Tensor logits, int[] labels, double smoothing, Tensor rowLoss, Tensor probs) {
-        if (isF64(logits)) {
-            f64.crossEntropy(logits, labels, smoothing, rowLoss, probs);
-        } else {
-            SoftmaxKernels.crossEntropy(logits, labels, smoothing, rowLoss, probs);
-        }
+        SoftmaxKernels.crossEntropy(logits, labels, smoothing, rowLoss, probs);
     }
 
     @Override
     public void crossEntropyBackward(Tensor probs, int[] labels, double smoothing, double scale, Tensor dlogits) {
-        if (isF64(probs)) {
-            f64.crossEntropyBackward(probs, labels, smoothing, scale, dlogits);
-        } else {
-            SoftmaxKernels.crossEntropyBackward(probs, labels, smoothing, scale, dlogits);
-        }
+        SoftmaxKernels.crossEntropyBackward(probs, labels, smoothing, scale, dlogits);
     }
 
     @Override
     public void koraTokensForward(Tensor u, Tensor m, Tensor b1, Tensor w2, Tensor b2, Tensor gate, Tensor pre, Tensor v) {
-        if (isF64(u) || v.stride(1) != 1) {
-            f64.koraTokensForward(u, m, b1, w2, b2, gate, pre, v);
-        } else {
-            KoraKernels.forward(u, m, b1, w2, b2, (float) gate.item(), pre, v);
-        }
+        KoraKernels.forward(u, m, b1, w2, b2, (float) gate.item(), pre, v);
     }
 
     @Override
     public void koraTokensBackward(Tensor u, Tensor pre, Tensor m, Tensor w2, Tensor b2, Tensor gate, Tensor dv,
                                    Tensor du, Tensor g, Tensor db1, Tensor dw2, Tensor db2, Tensor dgate) {
-        if (isF64(u) || dv.stride(1) != 1) {
-            f64.koraTokensBackward(u, pre, m, w2, b2, gate, dv, du, g, db1, dw2, db2, dgate);
-        } else {
-            dgate.set(KoraKernels.backward(u, pre, m, w2, b2, (float) gate.item(), dv, du, g, db1, dw2, db2), 0);
-        }
+        dgate.set(KoraKernels.backward(u, pre, m, w2, b2, (float) gate.item(), dv, du, g, db1, dw2, db2), 0);
     }
 
     @Override
     public void attention(Tensor qkv, int heads, double scale, Tensor out, Tensor probs) {
-        if (isF64(qkv)) {
-            f64.attention(qkv, heads, scale, out, probs);
-        } else {
-            AttentionKernels.forward(qkv, heads, scale, out, probs);
-        }
+        AttentionKernels.forward(qkv, heads, scale, out, probs);
     }
 
     @Override
     public void attentionBackward(Tensor qkv, Tensor probs, Tensor gOut, int heads, double scale, Tensor dqkv) {
-        if (isF64(qkv)) {
-            f64.attentionBackward(qkv, probs, gOut, heads, scale, dqkv);
-        } else {
-            AttentionKernels.backward(qkv, probs, gOut, heads, scale, dqkv);
-        }
+        AttentionKernels.backward(qkv, probs, gOut, heads, scale, dqkv);
     }
 }

@@ -10,11 +10,16 @@ import static dev.kora4j.backend.cuda.CudaTensors.rowThreads;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 
 import dev.kora4j.backend.Backend;
-import dev.kora4j.backend.KoraCompositionKernel;
 import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.LinearEpilogue;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.backend.cpu.AdamWKernel;
+import dev.kora4j.backend.fused.AttentionKernel;
+import dev.kora4j.backend.fused.CrossEntropyKernel;
+import dev.kora4j.backend.fused.KoraCompositionKernel;
+import dev.kora4j.backend.fused.KoraTokensKernel;
+import dev.kora4j.backend.fused.LayerNormKernel;
+import dev.kora4j.backend.fused.SoftmaxKernel;
 import dev.kora4j.tensor.Shape;
 import dev.kora4j.tensor.Tensor;
 import java.util.Arrays;
@@ -28,7 +33,8 @@ import jcuda.driver.CUdeviceptr;
  * except the few scalars the interface returns (max's argmax, KoRA's dg), which sync.
  * The fused KoRA, attention and AdamW passes are in {@link CudaFused}.
  */
-public final class CudaBackend implements Backend, KoraCompositionKernel {
+public final class CudaBackend implements Backend, SoftmaxKernel, LayerNormKernel, CrossEntropyKernel, AttentionKernel,
+        KoraTokensKernel, KoraCompositionKernel {
     private static volatile CudaBackend instance;
 
     final CudaContext context;

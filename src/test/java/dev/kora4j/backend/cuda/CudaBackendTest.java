@@ -12,6 +12,7 @@ import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.BinaryOp;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.backend.cpu.AdamWKernel;
+import dev.kora4j.backend.cpu.CpuBackend;
 import dev.kora4j.backend.reference.ReferenceBackend;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
@@ -25,12 +26,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Each Backend method on cuda against the reference backend, called directly with fresh random
+ * Each Backend primitive on cuda against the reference backend, and each fused kernel against the
+ * cpu backend's, called directly with fresh random
  * inputs and outputs that start as NaN, on odd sizes and the ViT sizes (65 and 197 tokens).
  */
 @Tag("gpu")
 class CudaBackendTest {
     private final Backend ref = new ReferenceBackend();
+    /**
+     * The fused kernels' oracle: the reference backend has none (on it each op runs its composition
+     * of primitives), so each cuda kernel is compared with the cpu one, which OpParityTest holds to
+     * those compositions. Both read the reference tensors' float arrays.
+     */
+    private final CpuBackend cpuKernels = new CpuBackend();
     private CudaBackend cuda;
     private Rng rng;
 
@@ -179,11 +187,11 @@ class CudaBackendTest {
     void softmaxForwardAndBackward(int rows, int cols, boolean log) {
         Tensor[] x = random(-4, 4, rows, cols), g = random(-1, 1, rows, cols);
         Tensor yr = refOut(rows, cols), yc = CudaSupport.poisoned(rows, cols);
-        ref.softmax(x[0], yr, log);
+        cpuKernels.softmax(x[0], yr, log);
         cuda.softmax(x[1], yc, log);
         assertClose("softmax", yr, yc, Tolerance.SUMS);
         Tensor dr = refOut(rows, cols), dc = CudaSupport.poisoned(rows, cols);
-        ref.softmaxBackward(yr, g[0], dr, log);
+        cpuKernels.softmaxBackward(yr, g[0], dr, log);
         cuda.softmaxBackward(yc, g[1], dc, log);
         assertClose("softmax backward", dr, dc, Tolerance.SUMS);
     }
@@ -194,14 +202,14 @@ class CudaBackendTest {
         Tensor[] x = random(-3, 5, rows, d), gamma = random(0.5, 1.5, d), beta = random(-1, 1, d), g = random(-1, 1, rows, d);
         Tensor or = refOut(rows, d), mr = refOut(rows), rr = refOut(rows);
         Tensor oc = CudaSupport.poisoned(rows, d), mc = CudaSupport.poisoned(rows), rc = CudaSupport.poisoned(rows);
-        ref.layerNorm(x[0], gamma[0], beta[0], 1e-6, or, mr, rr);
+        cpuKernels.layerNorm(x[0], gamma[0], beta[0], 1e-6, or, mr, rr);
         cuda.layerNorm(x[1], gamma[1], beta[1], 1e-6, oc, mc, rc);
         assertClose("layer norm", or, oc, Tolerance.SUMS);
         assertClose("mean", mr, mc, Tolerance.SUMS);
         assertClose("rstd", rr, rc, Tolerance.SUMS);
         Tensor dxr = refOut(rows, d), dgr = refOut(d), dbr = refOut(d);
         Tensor dxc = CudaSupport.poisoned(rows, d), dgc = CudaSupport.poisoned(d), dbc = CudaSupport.poisoned(d);
-        ref.layerNormBackward(x[0], gamma[0], mr, rr, g[0], dxr, dgr, dbr);
+        cpuKernels.layerNormBackward(x[0], gamma[0], mr, rr, g[0], dxr, dgr, dbr);
         cuda.layerNormBackward(x[1], gamma[1], mc, rc, g[1], dxc, wantGamma ? dgc : null, wantBeta ? dbc : null);
         assertClose("dx", dxr, dxc, Tolerance.CHAINS);
         if (wantGamma) {
@@ -221,12 +229,12 @@ class CudaBackendTest {
             labels[i] = (int) (rng.nextDouble() * classes);
         }
         Tensor lr = refOut(rows), pr = refOut(rows, classes), lc = CudaSupport.poisoned(rows), pc = CudaSupport.poisoned(rows, classes);
-        ref.crossEntropy(x[0], labels, smoothing, lr, pr);
+        cpuKernels.crossEntropy(x[0], labels, smoothing, lr, pr);
         cuda.crossEntropy(x[1], labels, smoothing, lc, pc);
         assertClose("row losses", lr, lc, Tolerance.SUMS);
         assertClose("probs", pr, pc, Tolerance.SUMS);
         Tensor dr = refOut(rows, classes), dc = CudaSupport.poisoned(rows, classes);
-        ref.crossEntropyBackward(pr, labels, smoothing, 0.25, dr);
+        cpuKernels.crossEntropyBackward(pr, labels, smoothing, 0.25, dr);
         cuda.crossEntropyBackward(pc, labels, smoothing, 0.25, dc);
         assertClose("dlogits", dr, dc, Tolerance.SUMS);
     }
@@ -238,17 +246,17 @@ class CudaBackendTest {
         Tensor[] qkv = random(-1, 1, b, n, 3 * d), g = random(-1, 1, b, n, d);
         Tensor or = refOut(b, n, d), pr = refOut(b, heads, n, n);
         Tensor oc = CudaSupport.poisoned(b, n, d), pc = CudaSupport.poisoned(b, heads, n, n);
-        ref.attention(qkv[0], heads, scale, or, pr);
+        cpuKernels.attention(qkv[0], heads, scale, or, pr);
         cuda.attention(qkv[1], heads, scale, oc, pc);
         assertClose("probs", pr, pc, Tolerance.CHAINS);
         assertClose("out", or, oc, Tolerance.CHAINS);
         Tensor dr = refOut(b, n, 3 * d), dc = CudaSupport.poisoned(b, n, 3 * d);
-        ref.attentionBackward(qkv[0], pr, g[0], heads, scale, dr);
+        cpuKernels.attentionBackward(qkv[0], pr, g[0], heads, scale, dr);
         cuda.attentionBackward(qkv[1], pc, g[1], heads, scale, dc);
         assertClose("dqkv", dr, dc, Tolerance.CHAINS);
     }
 
-    /** KoRA's per-token passes against the reference loops; v and dv' are column slices of a [N, 3D] tensor as in the op. */
+    /** KoRA's per-token passes against the cpu kernel's; v and dv' are column slices of a [N, 3D] tensor as in the op. */
     @ParameterizedTest(name = "N={0} D={1} 3r={2} dc={3}")
     @CsvSource({"300,64,24,4", "1,8,3,1", "97,40,6,7", "1000,96,48,32"})
     void koraTokens(int n, int d, int r3, int dc) {
@@ -257,14 +265,14 @@ class CudaBackendTest {
                 b2 = random(-1, 1, d), y = random(-1, 1, n, 3 * d), gy = random(-1, 1, n, 3 * d);
         Tensor vr = y[0].narrow(1, 2 * d, d), vc = y[1].narrow(1, 2 * d, d);
         Tensor prer = refOut(n, dc), prec = CudaSupport.poisoned(n, dc);
-        ref.koraTokensForward(u[0], m[0], b1[0], w2[0], b2[0], gate[0], prer, vr);
+        cpuKernels.koraTokensForward(u[0], m[0], b1[0], w2[0], b2[0], gate[0], prer, vr);
         cuda.koraTokensForward(u[1], m[1], b1[1], w2[1], b2[1], gate[1], prec, vc);
         assertClose("pre", prer, prec, Tolerance.SUMS);
         assertClose("v'", y[0], y[1], Tolerance.CHAINS);
 
         Tensor dvr = gy[0].narrow(1, 2 * d, d), dvc = gy[1].narrow(1, 2 * d, d);
         Tensor[] refOuts = {refOut(n, r3), refOut(dc, r3), refOut(dc), refOut(d, dc), refOut(d)};
-        ref.koraTokensBackward(u[0], prer, m[0], w2[0], b2[0], gate[0], dvr, refOuts[0], refOuts[1], refOuts[2], refOuts[3], refOuts[4], dgate[0]);
+        cpuKernels.koraTokensBackward(u[0], prer, m[0], w2[0], b2[0], gate[0], dvr, refOuts[0], refOuts[1], refOuts[2], refOuts[3], refOuts[4], dgate[0]);
         double dgr = dgate[0].item();
         Tensor[][] runs = new Tensor[2][];
         double[] dgc = new double[2];

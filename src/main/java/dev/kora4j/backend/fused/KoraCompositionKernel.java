@@ -1,12 +1,11 @@
-package dev.kora4j.backend;
+package dev.kora4j.backend.fused;
 
 import dev.kora4j.tensor.Tensor;
 
 /**
  * KoRA's composition weights M = s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] and the gradients through them,
- * each in one pass: what a backend whose launches cost more than these small products (a GPU)
- * offers besides {@link Backend}. An op finds it with {@code instanceof}; without it, KoRA builds M
- * from {@link Backend#matmul}, three products each way.
+ * each in one pass; owned by {@code peft.KoraOp}. It pays where launches cost more than these small
+ * products (a GPU); without it, KoRA builds M from three products each way.
  */
 public interface KoraCompositionKernel {
     /** m [dc, 3r] ← s·[W1_q·B_q, W1_k·B_k, W1_v·B_v] for W1 [dc, 3D] and B_j [D, r]. */
