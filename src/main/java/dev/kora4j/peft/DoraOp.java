@@ -1,6 +1,7 @@
 package dev.kora4j.peft;
 
 import dev.kora4j.autograd.GradMode;
+import dev.kora4j.autograd.Saved;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
@@ -61,23 +62,24 @@ public final class DoraOp {
         backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = (m/n)⊙(x·Wᵀ + s·u·Bᵀ) + b, then the tail
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), product, scale, norm, pre, tail.gelu() ? y : null};
+        Saved saved = Saved.of().put("x", x2).put("su", su).put("w", w.detach()).put("a", a.detach()).put("b", b.detach())
+                .put("product", product).put("scale", scale).put("norm", norm).put("pre", pre).put("y", tail.gelu() ? y : null);
         return Tape.record("dora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b, m), saved, (g, node) -> {
             Backend be = Backends.of(g);
-            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(8), node.saved(9));
+            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved("pre"), node.saved("y"));
             Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
             Tensor dm = null;
             if (node.needsGrad(5)) {
                 Tensor gp = Copies.empty(g2, g2.shape());
-                be.zip(BinaryOp.MUL, g2, node.saved(5), gp);
+                be.zip(BinaryOp.MUL, g2, node.saved("product"), gp);
                 dm = Reductions.sum(gp, new int[] {0}, false);
-                be.zip(BinaryOp.DIV, dm, node.saved(7), dm); // Σ g ⊙ p / n
+                be.zip(BinaryOp.DIV, dm, node.saved("norm"), dm); // Σ g ⊙ p / n
                 BufferPool.recycle(gp);
             }
             Tensor gs = Copies.empty(g2, g2.shape()); // g ⊙ (m / n): the gradient of p
-            be.zip(BinaryOp.MUL, g2, node.saved(6).reshape(1, outF).expand(g2.shape()), gs);
+            be.zip(BinaryOp.MUL, g2, node.saved("scale").reshape(1, outF).expand(g2.shape()), gs);
             tail.release(g2);
-            Tensor[] d = LoraOp.productGradients(gs, node.saved(0), node.saved(1), node.saved(2), node.saved(3), node.saved(4), s, xShape,
+            Tensor[] d = LoraOp.productGradients(gs, node.saved("x"), node.saved("su"), node.saved("w"), node.saved("a"), node.saved("b"), s, xShape,
                     node.needsGrad(0), node.needsGrad(1), node.needsGrad(3), node.needsGrad(4));
             BufferPool.recycle(gs);
             return new Tensor[] {d[0], d[1], db, d[2], d[3], dm, tail.residual() != null && node.needsGrad(6) ? g : null};

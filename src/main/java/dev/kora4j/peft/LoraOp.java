@@ -1,5 +1,6 @@
 package dev.kora4j.peft;
 
+import dev.kora4j.autograd.Saved;
 import dev.kora4j.autograd.Tape;
 import dev.kora4j.backend.Backend;
 import dev.kora4j.backend.Backends;
@@ -56,10 +57,11 @@ public final class LoraOp {
         backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = x·Wᵀ + s·u·Bᵀ + b, then the tail
         int[] xShape = x.shape();
         boolean hasBias = bias != null;
-        Tensor[] saved = {x2, su, w.detach(), a.detach(), b.detach(), pre, tail.gelu() ? y : null};
+        Saved saved = Saved.of().put("x", x2).put("su", su).put("w", w.detach()).put("a", a.detach()).put("b", b.detach())
+                .put("pre", pre).put("y", tail.gelu() ? y : null);
         return Tape.record("lora_linear", y.reshape(outShape), tail.inputs(x, w, bias, a, b), saved, (g, node) -> {
-            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved(5), node.saved(6));
-            Tensor[] d = productGradients(g2, node.saved(0), node.saved(1), node.saved(2), node.saved(3), node.saved(4), s, xShape,
+            Tensor g2 = tail.productGradient(Views.reshape(g, -1, outF).contiguous(), node.saved("pre"), node.saved("y"));
+            Tensor[] d = productGradients(g2, node.saved("x"), node.saved("su"), node.saved("w"), node.saved("a"), node.saved("b"), s, xShape,
                     node.needsGrad(0), node.needsGrad(1), node.needsGrad(3), node.needsGrad(4));
             Tensor db = hasBias && node.needsGrad(2) ? Reductions.sum(g2, new int[] {0}, false) : null;
             tail.release(g2);
