@@ -77,6 +77,26 @@ class ExtendingTheEngineTest {
     }
 
     @Test
+    void forwardKnowsWhichInputsWantGradients() {
+        boolean[][] seen = new boolean[2][];
+        CustomOp probe = new CustomOp() {
+            public Tensor forward(CustomOp.Context ctx, Tensor... in) {
+                seen[0] = new boolean[] {ctx.needsGrad(0), ctx.needsGrad(1)};
+                return in[0].mul(in[1]);
+            }
+
+            public Tensor[] backward(CustomOp.Context ctx, Tensor g) {
+                seen[1] = new boolean[] {ctx.needsGrad(0), ctx.needsGrad(1)};
+                return new Tensor[] {g, null};
+            }
+        };
+        Tensor trained = Tensor.ones(DType.F32, Device.CPU, 2).requiresGrad(true), frozen = Tensor.ones(DType.F32, Device.CPU, 2);
+        CustomOp.apply("probe", probe, trained, frozen).sum().backward();
+        assertEquals(List.of(true, false), List.of(seen[0][0], seen[0][1]), "in forward");
+        assertEquals(List.of(true, false), List.of(seen[1][0], seen[1][1]), "in backward");
+    }
+
+    @Test
     void aWrongGradientIsNamed() {
         CustomOp wrongShape = new CustomOp() {
             public Tensor forward(CustomOp.Context ctx, Tensor... in) {

@@ -23,7 +23,11 @@ public interface CustomOp {
     /** op(inputs), recorded on the tape under {@code name}. */
     static Tensor apply(String name, CustomOp op, Tensor... inputs) {
         Tensor[] detached = Arrays.stream(inputs).map(t -> t == null ? null : t.detach()).toArray(Tensor[]::new);
-        Context forwardCtx = new Context(name, inputs, null);
+        boolean[] wanted = new boolean[inputs.length]; // read before forward's no-grad scope
+        for (int i = 0; i < inputs.length; i++) {
+            wanted[i] = Tape.wantsGrad(inputs[i]);
+        }
+        Context forwardCtx = new Context(name, wanted, null);
         Tensor out;
         try (var scope = GradMode.noGrad()) {
             out = op.forward(forwardCtx, detached);
@@ -59,13 +63,13 @@ public interface CustomOp {
     /** What forward and backward of one call share: the saved tensors, and which inputs want gradients. */
     final class Context {
         private final String name;
-        private final Tensor[] inputs;
+        private final boolean[] wanted;
         private final Node node;
         private final Saved saved = Saved.of();
 
-        private Context(String name, Tensor[] inputs, Node node) {
+        private Context(String name, boolean[] wanted, Node node) {
             this.name = name;
-            this.inputs = inputs;
+            this.wanted = wanted;
             this.node = node;
         }
 
@@ -87,7 +91,7 @@ public interface CustomOp {
 
         /** Whether input i wants a gradient (in backward: skip its work when it does not). */
         public boolean needsGrad(int i) {
-            return node != null ? node.needsGrad(i) : inputs[i] != null && inputs[i].requiresGrad() && GradMode.isEnabled();
+            return node != null ? node.needsGrad(i) : wanted[i];
         }
     }
 }
