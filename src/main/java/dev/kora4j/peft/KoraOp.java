@@ -127,7 +127,8 @@ public final class KoraOp {
         return Tape.record("kora", out, inputs, saved, (gOut, node) -> {
             Backend be = Backends.of(gOut);
             Tensor gRows = Views.reshape(gOut, n, 3 * d);
-            Tensor dv = Views.narrow(gRows.stride(1) == 1 ? gRows : gRows.contiguous(), 1, 2 * d, d); // the kernel reads whole rows
+            // the kernel needs unit column strides, which an expanded gradient lacks
+            Tensor dv = Views.narrow(gRows.stride(1) == 1 ? gRows : gRows.contiguous(), 1, 2 * d, d);
             Tensor du = Copies.empty(gOut, n, 3 * r);
             Tensor g = Copies.empty(gOut, dc, 3 * r), db1 = Copies.empty(gOut, dc), dw2 = Copies.empty(gOut, d, dc), db2 = Copies.empty(gOut, d);
             Tensor dgate = Copies.empty(gOut, 1);

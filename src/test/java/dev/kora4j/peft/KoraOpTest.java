@@ -45,6 +45,27 @@ class KoraOpTest {
         }
     }
 
+    /**
+     * On tokens already as rows [N, D] an expanded gradient (stride 0 everywhere) reaches the op as
+     * it is, with no unit column stride, which the token kernel needs.
+     */
+    @ParameterizedTest(name = "gate {0}")
+    @CsvSource({"0.6", "0"})
+    void fusedBackwardOfAnExpandedGradientMatchesUnfused(double gate) {
+        Tensor[] a = inputs(9, 12, 2, 3, gate, DType.F32, Device.CPU), b = inputs(9, 12, 2, 3, gate, DType.F32, Device.CPU);
+        Tensor fused = KoraOp.fused(a[0].reshape(18, 12), a[1].mul(1.0).reshape(18, 36), weights(a), 0.5);
+        Tensor expanded = Tensor.full(0.75, DType.F32, Device.CPU, 1, 1).expand(fused.shape());
+        fused.backward(expanded);
+        KoraOp.unfused(b[0].reshape(18, 12), b[1].reshape(18, 36), weights(b), 0.5).backward(expanded);
+        for (int i = 0; i < a.length; i++) {
+            assertClose("gradient of input " + i, b[i].grad(), a[i].grad(), Tolerance.CHAINS);
+        }
+    }
+
+    /**
+     * On the reference backend, which has no KoRA kernel, fused runs the composition: this checks
+     * the oracle that fusedMatchesUnfused holds the cpu kernel's forward and backward to.
+     */
     @ParameterizedTest(name = "gate {0}")
     @CsvSource({"0.8", "0"})
     void fusedBackwardMatchesFiniteDifferences(double gate) {
