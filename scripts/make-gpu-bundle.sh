@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the bundle that scripts/gpu-check.sh runs on a GPU host with no JDK, Maven or network:
 #   runtime/   a jlink'd Java runtime of the modules in scripts/gpu-bundle-modules.txt, compressed
-#   jars/      kora4j.jar (with kora.fatbin), its runtime libraries, the test classes, and JCuda's
+#   jars/      kora4j.jar, its runtime libraries (kora4j-core's jar with kora.fatbin among them), the test classes, and JCuda's
 #              natives cut down to the driver, runtime and cuBLAS bindings
 #   junit/     JUnit's standalone console launcher (runs the tests tagged gpu)
 #   native/    libcublas.so.12, the forwarding shim to CUDA 13's cuBLAS (shared/gpu/cublas12-shim)
@@ -21,14 +21,14 @@ SHIM=${2:-$ROOT/../shared/gpu/cublas12-shim/make-shim.sh}
 command -v nvcc >/dev/null || { echo "make-gpu-bundle: nvcc is not on the PATH: the jar would have no kernels" >&2; exit 1; }
 
 cd "$ROOT"
-mvn -B -q -DskipTests package
-mvn -B -q test-compile
+mvn -B -q -f reactor.xml -pl :kora4j-core,:kora4j -DskipTests package
+mvn -B -q -f reactor.xml -pl :kora4j-core,:kora4j test-compile
 junit_version=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' pom.xml)
 platform_version="1.${junit_version#5.}" # JUnit 5.x.y ships with platform 1.x.y
 mvn -B -q dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$platform_version" \
     -DoutputDirectory="$ROOT/target/junit"
-unzip -l target/kora4j.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
-    || { echo "make-gpu-bundle: target/kora4j.jar has no kora.fatbin" >&2; exit 1; }
+unzip -l target/lib/kora4j-core-*.jar 'dev/kora4j/backend/cuda/kora.fatbin' >/dev/null \
+    || { echo "make-gpu-bundle: target/lib's kora4j-core jar has no kora.fatbin" >&2; exit 1; }
 
 rm -rf "$OUT"
 mkdir -p "$OUT/jars" "$OUT/junit" "$OUT/native" "$OUT/emulator" "$OUT/test-data"

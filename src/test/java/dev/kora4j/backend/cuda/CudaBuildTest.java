@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class CudaBuildTest {
     private static final Path KERNELS = Path.of("kernels");
-    private static final Path CUDA_SOURCES = Path.of("src/main/java/dev/kora4j/backend/cuda");
+    private static final Path CUDA_SOURCES = Path.of("core/src/main/java/dev/kora4j/backend/cuda");
 
     @Test
     void fatbinIsPackagedWhenNvccWasPresent() throws IOException {
