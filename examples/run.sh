@@ -16,4 +16,5 @@ mvn -B -q -f "$HERE/pom.xml" package
 modules=$("$HERE/target/image/bin/java" --list-modules)
 grep -q '^dev.kora4j.core' <<< "$modules" || { echo "examples: the linked image lacks dev.kora4j.core" >&2; exit 1; }
 echo "examples: linked $(wc -l <<< "$modules") modules into target/image ($(du -sh "$HERE/target/image" | cut -f1))"
-"$HERE/target/image/bin/java" -cp "$HERE/target/classes" example.TrainMlp
+# the built-in GEMM blocking: a test run neither pays for a tune nor writes the user's cache
+KORA_TUNE=off "$HERE/target/image/bin/java" -cp "$HERE/target/classes" example.TrainMlp

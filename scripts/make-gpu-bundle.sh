@@ -58,10 +58,10 @@ cp -r test-data/golden "$OUT/test-data/"
 cp scripts/gpu-check.sh scripts/bench_kora_torch.py scripts/bench_step_torch.py scripts/torch_timing.py "$OUT/"
 mkdir -p "$OUT/configs" && cp scripts/configs/*.json "$OUT/configs/"
 grep -rl '@Tag("gpu")' src/test/java | sed 's|^src/test/java/||; s|\.java$||; s|/|.|g' | sort > "$OUT/gpu-test-classes.txt"
-if [ -f target/cuda-emulator/libcuda.so.1 ]; then
-    cp target/cuda-emulator/libcuda.so.1 target/cuda-emulator/libcublas.so.12 "$OUT/emulator/"
+if [ -f core/target/cuda-emulator/libcuda.so.1 ]; then
+    cp core/target/cuda-emulator/libcuda.so.1 core/target/cuda-emulator/libcublas.so.12 "$OUT/emulator/"
 else
-    echo "make-gpu-bundle: no CUDA stand-in in target/cuda-emulator (g++ missing?): the bundle cannot rehearse on the CPU"
+    echo "make-gpu-bundle: no CUDA stand-in in core/target/cuda-emulator (g++ missing?): the bundle cannot rehearse on the CPU"
 fi
 
 tar -C "$(dirname "$OUT")" -czf "$OUT.tar.gz" "$(basename "$OUT")"

@@ -40,7 +40,7 @@ class CudaOutOfMemoryTrainingTest {
 
     @Test
     void aStepTooLargeForTheDeviceEndsWithOneLineAndKeepsTheCheckpoint() throws Exception {
-        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "target/cuda-emulator"));
+        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "core/target/cuda-emulator"));
         assumeTrue(Files.isRegularFile(standIn.resolve("libcuda.so.1")), "the CUDA stand-in is not in " + standIn);
         CudaSupport.assumeCuda();
         Path data = TinyTask.data(tmp, 320, 64), model = TinyTask.modelConfig(tmp), weights = TinyTask.backbone(tmp);

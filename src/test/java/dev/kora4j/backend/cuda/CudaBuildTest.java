@@ -81,6 +81,15 @@ class CudaBuildTest {
         return names;
     }
 
+    /** Where the kernels were compiled and g++ is present, the gpu tests must find the stand-in, not skip for want of it. */
+    @Test
+    void theStandInIsWhereTheTestsLookForIt() {
+        assumeTrue(Files.isRegularFile(Path.of("core", "target", "kernels-ptxas.txt")), "the kernels were not compiled here");
+        assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "g++"))), "no g++");
+        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "(kora.cuda.emulator.dir is not set)"));
+        assertTrue(Files.isRegularFile(standIn.resolve("libcuda.so.1")), "the CUDA stand-in is not in " + standIn);
+    }
+
     @Test
     void opCodesAndLimitsAgreeWithTheKernels() throws IOException {
         assumeTrue(Files.isDirectory(KERNELS), "kernels/ is not beside the tests");

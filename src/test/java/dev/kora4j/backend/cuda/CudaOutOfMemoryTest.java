@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CudaOutOfMemoryTest {
     @Test
     void theAllocatorEmptiesItsCacheCollectsAndThenSaysSo() throws Exception {
-        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "target/cuda-emulator"));
+        Path standIn = Path.of(System.getProperty("kora.cuda.emulator.dir", "core/target/cuda-emulator"));
         assumeTrue(Files.isRegularFile(standIn.resolve("libcuda.so.1")), "the CUDA stand-in is not in " + standIn);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",

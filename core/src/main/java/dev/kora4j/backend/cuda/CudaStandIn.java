@@ -13,8 +13,8 @@ import java.security.CodeSource;
  * variable a real driver is used, or none.
  *
  * <p>The libraries are looked for in {@code kora.cuda.emulator.dir} (system property), else in
- * {@code cuda-emulator/} beside the folder or jar this class came from ({@code target/}, where
- * the build puts them).
+ * {@code cuda-emulator/} beside the folder or jar this class came from ({@code core/target/}, where
+ * the build puts them; the test suites and {@code bin/kora} name that folder).
  */
 final class CudaStandIn {
     private CudaStandIn() {}
