@@ -2,6 +2,7 @@ package dev.kora4j.backend;
 
 import dev.kora4j.backend.cpu.CpuBackend;
 import dev.kora4j.backend.cuda.CudaBackend;
+import dev.kora4j.backend.cuda.JCudaCheck;
 import dev.kora4j.backend.reference.ReferenceBackend;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
@@ -18,7 +19,10 @@ public final class Backends {
         return switch (device) {
             case REFERENCE -> REFERENCE;
             case CPU -> CPU;
-            case CUDA -> CudaBackend.get(); // made on first use; a clear one-line error when there is no device
+            case CUDA -> { // made on first use; a clear one-line error when there is no device, or no JCuda
+                JCudaCheck.requirePresent();
+                yield CudaBackend.get();
+            }
         };
     }
 

@@ -13,6 +13,7 @@ import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Tensor;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +138,23 @@ class CudaBuildTest {
             CudaUnavailableException e = assertThrows(CudaUnavailableException.class, attempt::run);
             assertTrue(e.getMessage().startsWith("cuda: "), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    /** The engine's module reads JCuda statically: a runtime without it gets one line saying so, not a linkage error. */
+    @Test
+    void withoutJCudaCudaSaysSoInOneLine() throws Exception {
+        String classPath = Stream.of(CudaSupport.childClassPath().split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("jcu")).collect(Collectors.joining(File.pathSeparator));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector", "-cp", classPath,
+                WithoutJCudaProbe.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the probe did not finish");
+        List<String> lines = out.lines().filter(l -> !l.startsWith("WARNING")).toList();
+        assertEquals(2, lines.size(), out);
+        for (String line : lines) {
+            assertTrue(line.startsWith("CudaUnavailableException: cuda: JCuda is not on this runtime's class or module path"), out);
         }
     }
 

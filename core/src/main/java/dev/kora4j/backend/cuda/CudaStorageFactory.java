@@ -18,11 +18,13 @@ public final class CudaStorageFactory implements DeviceStorageFactory {
         if (dtype != DType.F32) {
             throw new UnsupportedOperationException("cuda tensors are F32 only (asked for " + dtype + ")");
         }
+        JCudaCheck.requirePresent();
         return new CudaStorage(CudaContext.get(), size, zero);
     }
 
     @Override
     public Uploader uploader() {
+        JCudaCheck.requirePresent();
         return new CudaUploader(CudaContext.get());
     }
 }
