@@ -1,6 +1,7 @@
 package dev.kora4j.ops;
 
 import dev.kora4j.Tolerance;
+import dev.kora4j.autograd.CustomOp;
 import dev.kora4j.backend.UnaryOp;
 import dev.kora4j.peft.DoraOp;
 import dev.kora4j.peft.LoraOp;
@@ -35,6 +36,7 @@ final class OpCatalog {
         unary(c, "pow3", x -> x.pow(3), -2, 2);
         unary(c, "pow_half", x -> x.pow(0.5), 0.2, 3);
         unary(c, "gelu", Tensor::gelu, -6, 6);
+        unary(c, "custom op (softplus)", x -> CustomOp.apply("softplus", SOFTPLUS, x), -4, 4);
 
         c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(3, 4), s(4, 5)));
         c.add(new OpCase("matmul", in -> in[0].matmul(in[1]), s(1, 7), s(7, 1)));
@@ -113,6 +115,18 @@ final class OpCatalog {
         c.add(new OpCase("unsqueeze squeeze", in -> in[0].unsqueeze(1).squeeze(1).mul(in[0]), s(3, 2)).within(Tolerance.POINTWISE));
         return c;
     }
+
+    /** A user's op (autograd.CustomOp) from primitives, so that it runs, and is checked, on every backend. */
+    private static final CustomOp SOFTPLUS = new CustomOp() {
+        public Tensor forward(CustomOp.Context ctx, Tensor... in) {
+            ctx.save("x", in[0]);
+            return in[0].exp().add(1).log();                          // log(1 + eˣ)
+        }
+
+        public Tensor[] backward(CustomOp.Context ctx, Tensor g) {
+            return new Tensor[] {g.mul(Pointwise.sigmoid(ctx.saved("x")))}; // d/dx = σ(x)
+        }
+    };
 
     private static void binary(List<OpCase> c, String name, java.util.function.BinaryOperator<Tensor> op) {
         c.add(new OpCase(name, in -> op.apply(in[0], in[1]), s(3, 5), s(3, 5)).within(Tolerance.POINTWISE));
