@@ -6,16 +6,26 @@ package dev.kora4j.backend.cuda;
  * NoClassDefFoundError as they link. This class names no JCuda type, so it can ask first.
  */
 public final class JCudaCheck {
+    /** What is missing, or null when JCuda is there; looked up once (every cuda op passes here). */
+    private static final String MISSING = missing();
+
     private JCudaCheck() {}
 
-    /** Throws {@link CudaUnavailableException} saying what is missing when JCuda cannot be loaded. */
-    public static void requirePresent() {
+    private static String missing() {
         try {
             Class.forName("jcuda.driver.JCudaDriver", false, JCudaCheck.class.getClassLoader());
             Class.forName("jcuda.jcublas.JCublas2", false, JCudaCheck.class.getClassLoader());
+            return null;
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new CudaUnavailableException("cuda: JCuda is not on this runtime's class or module path (" + e.getMessage()
-                    + "); the cuda device needs org.jcuda:jcuda and org.jcuda:jcublas with their natives", e);
+            return e.getMessage();
+        }
+    }
+
+    /** Throws {@link CudaUnavailableException} saying what is missing when JCuda cannot be loaded. */
+    public static void requirePresent() {
+        if (MISSING != null) {
+            throw new CudaUnavailableException("cuda: JCuda is not on this runtime's class or module path (" + MISSING
+                    + "); the cuda device needs org.jcuda:jcuda and org.jcuda:jcublas with their natives");
         }
     }
 }
