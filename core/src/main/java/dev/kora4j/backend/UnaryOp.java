@@ -97,8 +97,10 @@ public enum UnaryOp {
     private final Reads reads;
     private final double smoothFrom;
     private final double smoothTo;
+    private final String opName;
 
     UnaryOp(Reads reads, double smoothFrom, double smoothTo) {
+        this.opName = name().toLowerCase(java.util.Locale.ROOT); // once, not on every recorded op
         this.reads = reads;
         this.smoothFrom = smoothFrom;
         this.smoothTo = smoothTo;
@@ -126,6 +128,6 @@ public enum UnaryOp {
 
     /** The op's name on the tape and in errors: lower case, as PyTorch spells it. */
     public String opName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return opName;
     }
 }

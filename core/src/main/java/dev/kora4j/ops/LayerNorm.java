@@ -24,13 +24,13 @@ public final class LayerNorm {
 
     private static Tensor fused(LayerNormKernel kernel, Tensor x, Tensor gamma, Tensor beta, double eps) {
         int d = x.size(-1);
-        Tensor xc = x.detach().contiguous();
+        Tensor xc = x.detach().contiguous(), gammaC = gamma.detach().contiguous();
         int rows = x.numel() / Math.max(1, d);
         Tensor out = Copies.empty(x, x.shape());
         Tensor mean = Copies.empty(x, rows);
         Tensor rstd = Copies.empty(x, rows);
-        kernel.layerNorm(xc, gamma.detach().contiguous(), beta.detach().contiguous(), eps, out, mean, rstd);
-        return Tape.record("layer_norm", out, new Tensor[] {x, gamma, beta}, new Tensor[] {xc, gamma.detach().contiguous(), mean, rstd}, (g, node) -> {
+        kernel.layerNorm(xc, gammaC, beta.detach().contiguous(), eps, out, mean, rstd);
+        return Tape.record("layer_norm", out, new Tensor[] {x, gamma, beta}, new Tensor[] {xc, gammaC, mean, rstd}, (g, node) -> {
             Tensor dx = Copies.empty(g, g.shape());
             Tensor dgamma = node.needsGrad(1) ? Copies.empty(g, d) : null;
             Tensor dbeta = node.needsGrad(2) ? Copies.empty(g, d) : null;
