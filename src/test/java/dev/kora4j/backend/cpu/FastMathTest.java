@@ -65,10 +65,14 @@ class FastMathTest {
 
     @Test
     void vectorAndScalarFormsGiveTheSameBits() {
-        float[] xs = new float[Simd.LANES * 64];
+        float[] xs = new float[Simd.LANES * 65];
         for (int i = 0; i < xs.length; i++) {
             xs[i] = -12f + 24f * i / xs.length;
         }
+        // the clamp's edges and the special values, in the last vector
+        float[] special = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -200f, -104.5f, -104f, -95f, 88.7f, 89f, 100f,
+            0f, -0f, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE, 1e-30f};
+        System.arraycopy(special, 0, xs, xs.length - Simd.LANES, Math.min(special.length, Simd.LANES));
         for (int i = 0; i < xs.length; i += Simd.LANES) {
             FloatVector v = FloatVector.fromArray(Simd.F32, xs, i);
             float[] exp = FastMath.exp(v).toArray(), gelu = FastMath.gelu(v).toArray(), dgelu = FastMath.geluDerivative(v).toArray();

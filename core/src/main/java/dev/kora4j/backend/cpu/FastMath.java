@@ -23,6 +23,8 @@ final class FastMath {
     private static final float LN2_LO = 1.42860682030941723212e-6f;
     /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
     private static final float ROUNDER = 12582912f;
+    /** ROUNDER's bits: those of ROUNDER + n, for an integer n, are these plus n. */
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     /** Beyond these, exp is 0 or ∞ in float; clamping keeps the exponent arithmetic in range. */
     private static final float EXP_MIN = -104f;
     private static final float EXP_MAX = 89f;
@@ -35,8 +37,9 @@ final class FastMath {
     // ---- exp ---------------------------------------------------------------------------------
 
     static float exp(float x) {
-        float xc = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
-        float n = (xc * LOG2E + ROUNDER) - ROUNDER;
+        float xc = x < EXP_MIN ? EXP_MIN : x > EXP_MAX ? EXP_MAX : x;
+        float rounded = Math.fma(xc, LOG2E, ROUNDER);
+        float n = rounded - ROUNDER;
         float r = Math.fma(n, -LN2_HI, xc);
         r = Math.fma(n, -LN2_LO, r);
         float p = Math.fma(C7, r, C6);
@@ -46,17 +49,23 @@ final class FastMath {
         p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
         p = Math.fma(p, r, 1f);
-        int ni = (int) n;
+        int ni = Float.floatToRawIntBits(rounded) - ROUNDER_BITS;
         int half = ni >> 1;
         // 2^n as two factors, so that n down to −150 and up to 128 stays representable
         float s1 = Float.intBitsToFloat((half + 127) << 23);
         float s2 = Float.intBitsToFloat((ni - half + 127) << 23);
-        return Float.isNaN(x) ? x : p * s1 * s2;
+        return p * s1 * s2;
     }
 
+    /**
+     * The clamp is a compare and a blend rather than max and min, whose NaN rules cost the JIT
+     * several instructions each; n's integer is read from the bits of the rounded sum instead of a
+     * conversion (which checks for NaN and overflow). A NaN passes the clamp and stays NaN through p.
+     */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = xc.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
+        FloatVector xc = x.blend(EXP_MIN, x.lt(EXP_MIN)).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
+        FloatVector rounded = xc.fma(LOG2E, ROUNDER);
+        FloatVector n = rounded.sub(ROUNDER);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
@@ -66,12 +75,11 @@ final class FastMath {
         p = p.fma(r, FloatVector.broadcast(S, C2));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector ni = rounded.reinterpretAsInts().sub(ROUNDER_BITS);
         IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
         FloatVector s1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector s2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector result = p.mul(s1).mul(s2);
-        return result.blend(x, x.test(VectorOperators.IS_NAN));
+        return p.mul(s1).mul(s2);
     }
 
     // ---- erfc for z ≥ 0 ----------------------------------------------------------------------
