@@ -1,18 +1,16 @@
 package dev.kora4j.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * The cpu backend's worker pool. Kernels cut their work into tasks whose boundaries do not depend
  * on the thread count, so any number of threads computes the same bits.
  * Thread count: {@link #setThreads}, else the system property {@code kora.threads}, else all cores.
+ * The calling thread is one of them: it works on its loop's tasks beside threads − 1 helpers ({@link WorkerPool}).
  */
 public final class Parallel {
     private static int threads = initialThreads();
-    private static ForkJoinPool pool = newPool(threads);
+    private static WorkerPool pool = newPool(threads);
 
     private Parallel() {}
 
@@ -32,8 +30,8 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    private static ForkJoinPool newPool(int n) {
-        return n == 1 ? null : new ForkJoinPool(n);
+    private static WorkerPool newPool(int n) {
+        return n == 1 ? null : new WorkerPool(n - 1);
     }
 
     public static synchronized int threads() {
@@ -49,33 +47,34 @@ public final class Parallel {
             return;
         }
         if (pool != null) {
-            pool.shutdown();
+            pool.close();
         }
         threads = n;
         pool = newPool(n);
     }
 
-    /** Whether the calling thread is one of the pool's workers (where forEach runs serially). */
+    /** Whether the calling thread is running one of the pool's tasks (where forEach runs serially). */
     static boolean inWorker() {
-        ForkJoinPool p;
+        WorkerPool p;
         synchronized (Parallel.class) {
             p = pool;
         }
-        return p != null && ForkJoinTask.getPool() == p;
+        return p != null && p.inTask();
     }
 
-    /** Runs body(0..tasks-1), in parallel when there are workers and more than one task. */
+    /**
+     * Runs body(0..tasks-1), in parallel when there are helpers and more than one task; serially
+     * inside a task, or while another thread's loop holds the pool.
+     */
     public static void forEach(int tasks, IntConsumer body) {
-        ForkJoinPool p;
+        WorkerPool p;
         synchronized (Parallel.class) {
             p = pool;
         }
-        if (tasks <= 1 || p == null || ForkJoinTask.getPool() == p) {
+        if (tasks <= 1 || p == null || !p.tryRun(tasks, body)) {
             for (int i = 0; i < tasks; i++) {
                 body.accept(i);
             }
-            return;
         }
-        p.submit(() -> IntStream.range(0, tasks).parallel().forEach(body)).join();
     }
 }
