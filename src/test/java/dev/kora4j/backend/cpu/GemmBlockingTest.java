@@ -1,9 +1,11 @@
 package dev.kora4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,6 +47,8 @@ class GemmBlockingTest {
         "1,1,1,nn,false,0", "13,50,300,nt,false,0", "37,97,513,tn,true,0", "70,64,259,nn,false,0",
         "130,128,600,ss,true,0", "9,200,40,nt,true,0", "65,65,64,nt,false,0", "197,64,197,tn,false,0",
         "130,8,577,nn,false,0", "61,48,129,nn,false,0",
+        // a few rows over a long k (LoRA's dA = tᵀ·x, KoRA's 3r = 24 rows): GemmFewRows, whole and partial tiles
+        "8,192,1576,tn,false,0", "5,64,300,tn,true,0", "24,96,257,nn,false,0", "13,32,256,sn,true,0", "8,64,400,tn,false,4",
         // a linear with LoRA's rank-r update and a bias in the epilogue
         "45,100,300,nt,false,8", "130,192,200,nn,false,8", "17,64,1,nt,false,3"})
     void everyBlockingGivesTheFmaChainsBits(int m, int n, int k, String layout, boolean accumulate, int rank) {
@@ -89,5 +93,15 @@ class GemmBlockingTest {
                 }
             }
         }
+    }
+
+    /** The few-row cases above do reach that path wherever the vector kernels run. */
+    @Test
+    void loraGradientsTakeTheFewRowsTile() {
+        Gemm.Matrix x = new Gemm.Matrix(new float[1576 * 192], 0, 192, 1);
+        assertEquals(Simd.ENABLED, GemmFewRows.applies(8, 192, 1576, x));
+        assertEquals(Simd.ENABLED, GemmFewRows.applies(24, 96, 257, x));
+        assertTrue(!GemmFewRows.applies(8, 192, 1576, new Gemm.Matrix(new float[1576 * 192], 0, 1, 1576)), "a transposed B is packed");
+        assertTrue(!GemmFewRows.applies(25, 192, 1576, x), "more rows take the general tiles");
     }
 }

@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
  * transposed operand costs no copy: A is read along whichever dimension is contiguous, B's packing
  * reads it in whichever order it lies (a row-major B is read in place when one row block uses it).
- * Outputs narrower than a vector (LoRA's rank 8) take dot products instead ({@link GemmThin}).
+ * Outputs narrower than a vector (LoRA's rank 8) take dot products instead ({@link GemmThin}), and
+ * outputs of a few rows over a long k (LoRA's gradients) one tall register tile ({@link GemmFewRows}).
  * Every element of C is one fma chain over its k terms in order however the tiles and k-blocks are
  * cut, so the result depends neither on the thread count nor on the blocking ({@link GemmParams}),
  * which is chosen per machine ({@link CpuTuning}).
@@ -88,6 +89,13 @@ public final class Gemm {
             } else if (k > 0) {
                 GemmThin.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             }
+            if (epilogue != null) {
+                finishSeparately(params, m, n, c, cOffset, ldc, parallel, epilogue);
+            }
+            return;
+        }
+        if (GemmFewRows.applies(m, n, k, b)) {
+            GemmFewRows.multiply(m, n, k, a, b, c, cOffset, ldc, accumulate, parallel);
             if (epilogue != null) {
                 finishSeparately(params, m, n, c, cOffset, ldc, parallel, epilogue);
             }
