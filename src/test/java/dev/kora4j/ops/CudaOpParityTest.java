@@ -25,4 +25,10 @@ class CudaOpParityTest {
     void cudaMatchesReference(OpCase op) {
         OpParityTest.assertMatchesReference(op, Device.CUDA);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void cudaForwardWithoutTheTapeHasTheSameBits(OpCase op) {
+        OpParityTest.assertSameWithoutTheTape(op, Device.CUDA);
+    }
 }

@@ -1,8 +1,10 @@
 package dev.kora4j.ops;
 
 import static dev.kora4j.Asserts.assertClose;
+import static dev.kora4j.Asserts.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.kora4j.autograd.GradMode;
 import dev.kora4j.tensor.DType;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
@@ -21,6 +23,26 @@ class OpParityTest {
     @MethodSource("cases")
     void cpuMatchesReference(OpCase op) {
         assertMatchesReference(op, Device.CPU);
+    }
+
+    /**
+     * Outside the tape an op may take shortcuts (a linear's GELU in place of a kept pre-activation),
+     * none of which may change its output.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void forwardWithoutTheTapeHasTheSameBits(OpCase op) {
+        assertSameWithoutTheTape(op, Device.CPU);
+        assertSameWithoutTheTape(op, Device.REFERENCE);
+    }
+
+    static void assertSameWithoutTheTape(OpCase op, Device device) {
+        Tensor recorded = op.f().apply(op.inputs(DType.F32, device));
+        Tensor plain;
+        try (var scope = GradMode.noGrad()) {
+            plain = op.f().apply(op.inputs(DType.F32, device));
+        }
+        assertSameBits(op + " on " + device + " without the tape", recorded, plain);
     }
 
     /** The op's forward and every input gradient on {@code device} against the reference backend (F32). */

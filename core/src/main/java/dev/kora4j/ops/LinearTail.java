@@ -41,9 +41,13 @@ public record LinearTail(boolean gelu, Tensor residual) {
         }
     }
 
-    /** Room for the pre-activation of an output of rows × cols when the tail is GELU, else null. */
-    public Tensor preActivation(Tensor like, int rows, int cols) {
-        return gelu ? Copies.empty(like, rows, cols) : null;
+    /**
+     * Where the product goes before GELU when the tail is GELU, else null: a buffer of its own when
+     * the op is recorded (backward reads it), else the output itself, GELU applied in place (an
+     * inference pass then writes one [rows, cols] output instead of two).
+     */
+    public Tensor preActivation(Tensor output, boolean recorded) {
+        return !gelu ? null : recorded ? Copies.empty(output, output.shape()) : output;
     }
 
     /**

@@ -78,7 +78,7 @@ public final class MatMul {
         var backend = Backends.of("linear", x, weight, bias, tail.residual());
         Tensor x2 = Views.reshape(x.detach(), -1, in);
         Tensor y = Copies.empty(x, x2.size(0), outFeatures);
-        Tensor pre = tail.preActivation(x, x2.size(0), outFeatures);
+        Tensor pre = tail.preActivation(y, Tape.wantsGrad(tail.inputs(x, weight, bias)));
         backend.linear(x2, Views.transpose(weight.detach(), 0, 1), y, tail.epilogue(bias, pre, x2.size(0), outFeatures));
         int[] xShape = x.shape();
         boolean hasBias = bias != null;

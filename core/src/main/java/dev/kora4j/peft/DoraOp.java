@@ -56,7 +56,8 @@ public final class DoraOp {
         Tensor su = Copies.empty(x, rows, r); // s·u = s·x·Aᵀ [N, r]
         backend.matmul(x2, Views.transpose(a.detach(), 0, 1), su, false);
         backend.map(UnaryOp.MUL_SCALAR, s, su, su);
-        Tensor y = Copies.empty(x, rows, outF), product = Copies.empty(x, rows, outF), pre = tail.preActivation(x, rows, outF);
+        Tensor y = Copies.empty(x, rows, outF), product = Copies.empty(x, rows, outF);
+        Tensor pre = tail.preActivation(y, Tape.wantsGrad(tail.inputs(x, w, bias, a, b, m)));
         LinearEpilogue epilogue = tail.epilogue(bias, pre, rows, outF).withLowRank(su, Views.transpose(b.detach(), 0, 1))
                 .withScale(scale, product);
         backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = (m/n)⊙(x·Wᵀ + s·u·Bᵀ) + b, then the tail

@@ -52,7 +52,7 @@ public final class LoraOp {
         Tensor x2 = Views.reshape(x.detach(), -1, in);
         Tensor y = Copies.empty(x, x2.size(0), outF);
         Tensor su = scaledMm(backend, x2, Views.transpose(a.detach(), 0, 1), s); // s·u [N, r]
-        Tensor pre = tail.preActivation(x, x2.size(0), outF);
+        Tensor pre = tail.preActivation(y, Tape.wantsGrad(tail.inputs(x, w, bias, a, b)));
         LinearEpilogue epilogue = tail.epilogue(bias, pre, x2.size(0), outF).withLowRank(su, Views.transpose(b.detach(), 0, 1));
         backend.linear(x2, Views.transpose(w.detach(), 0, 1), y, epilogue); // y = x·Wᵀ + s·u·Bᵀ + b, then the tail
         int[] xShape = x.shape();
