@@ -16,7 +16,8 @@ import java.util.Arrays;
  * </pre>
  *
  * Every part may be absent (null, or false for gelu). With gelu, {@code pre} receives the value
- * before the activation (GELU's backward reads it); without, pre is null. u and v may be views;
+ * before the activation (GELU's backward reads it), or is {@code out} itself when nothing will read
+ * it (GELU in place); without, pre is null. u and v may be views;
  * bias [N], scale [N], residual [M, N], pre [M, N] and unscaled [M, N] are contiguous.
  */
 public record LinearEpilogue(Tensor u, Tensor v, Tensor scale, Tensor unscaled, Tensor bias, boolean gelu, Tensor pre, Tensor residual) {

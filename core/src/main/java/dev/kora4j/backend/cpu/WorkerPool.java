@@ -11,7 +11,7 @@ import java.util.function.IntConsumer;
  * them tens of microseconds long, so what matters is how soon the helpers start. The calling thread
  * starts on the tasks at once and the helpers join in; between loops the helpers keep watching for
  * the next one for {@link #SPIN_NANOS} before they park. (A ForkJoinPool parks its workers at once and
- * the caller waits for them: 40 to 90 µs per loop on this project's 2-core machines, measured with
+ * the caller waits for them: 45 to 93 µs per loop on this project's 2-core machine, measured with
  * four 2 µs tasks.) Tasks are handed out one index at a time; which thread runs a task never changes
  * what it computes.
  */
