@@ -14,4 +14,13 @@ class SimdTest {
         assertEquals(Simd.ENABLED ? Simd.F32.loopBound(100) : 0, Simd.loopBound(100));
         assertTrue(Simd.LANES >= 4);
     }
+
+    /** The avx2-kernels execution does run 8-lane (or narrower) vectors, not the machine's widest. */
+    @Test
+    void anExecutionThatCapsTheVectorsGetsThem() {
+        String most = System.getProperty("kora.test.maxLanes");
+        if (most != null) {
+            assertTrue(Simd.LANES <= Integer.parseInt(most), Simd.LANES + " lanes, at most " + most + " expected");
+        }
+    }
 }

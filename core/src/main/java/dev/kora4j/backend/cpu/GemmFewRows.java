@@ -73,7 +73,7 @@ final class GemmFewRows {
         return ai + Math.min(r, rows - 1) * aRow;
     }
 
-    /** Eight rows by two vectors: C[8 × 2L] = (or, from), over k steps, A's rows broadcast against B's rows. */
+    /** Eight rows by two vectors: C[8 × 2L] = A·B over k steps (+= when fromC), A's values broadcast against B's rows. */
     private static void tile8x2(int k, float[] a, int ai, int aRow, int rows, int aStep, float[] b, int bi, int bStep,
                                 float[] c, int ci, int ldc, boolean fromC) {
         int a0 = row(ai, aRow, rows, 0), a1 = row(ai, aRow, rows, 1), a2 = row(ai, aRow, rows, 2), a3 = row(ai, aRow, rows, 3);
