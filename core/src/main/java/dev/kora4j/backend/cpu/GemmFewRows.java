@@ -41,12 +41,12 @@ final class GemmFewRows {
         int width = panelWidth();
         Gemm.forEach(parallel, n / width, panel -> {
             int j = panel * width;
+            float[] tile = Gemm.Scratch.get().tile();
             for (int i = 0; i < m; i += ROWS) {
                 int rows = Math.min(ROWS, m - i);
                 int ai = a.offset() + i * a.rowStride(), bi = b.offset() + j, ci = cOffset + i * ldc + j;
                 // fewer than eight rows go through the buffer tile, the last row repeated in the others
                 boolean viaTile = rows < ROWS;
-                float[] tile = Gemm.Scratch.get().tile();
                 if (viaTile && accumulate) {
                     for (int r = 0; r < ROWS; r++) {
                         System.arraycopy(c, ci + Math.min(r, rows - 1) * ldc, tile, r * width, width);
