@@ -619,7 +619,8 @@ API CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     if (!gx || !gy || !gz || !bx || !by || !bz || bx > 1024 || by > 1024 || bz > 64 || threads > MAX_THREADS ||
         gx > 2147483647u || gy > 65535 || gz > 65535)
         return CUDA_ERROR_INVALID_VALUE;
-    if (threads > max_threads(k)) return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
+    // More threads than __launch_bounds__ allows: an H100 with driver 580 answers INVALID_VALUE here.
+    if (threads > max_threads(k)) return CUDA_ERROR_INVALID_VALUE;
     if (shared > f->max_dynamic_shared) return CUDA_ERROR_INVALID_VALUE;
     if (k.parameter_count > 0 && !params) return CUDA_ERROR_INVALID_VALUE;
     if (trace) std::fprintf(stderr, "kora4j CUDA stand-in: %s grid (%u,%u,%u) block (%u,%u,%u) shared %u\n", k.name, gx, gy, gz, bx, by, bz, shared);
