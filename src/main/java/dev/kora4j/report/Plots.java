@@ -7,6 +7,8 @@ import dev.kora4j.stats.SeedSummary;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,6 +68,32 @@ public final class Plots {
     private static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f);
 
     private Plots() {}
+
+    /**
+     * Why this Java cannot draw the plots' text, or empty when it can. A headless server without
+     * fontconfig or any font (a slim container, a GPU host) fails on the first string drawn; the
+     * report is then written without plots and says why. Asked once per JVM.
+     */
+    public static Optional<String> whyNoText() {
+        return TextCheck.REASON;
+    }
+
+    private static final class TextCheck {
+        static final Optional<String> REASON = probe();
+
+        private static Optional<String> probe() {
+            try {
+                Graphics2D g = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB).createGraphics();
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+                g.drawString("0", 0, 8);
+                g.dispose();
+                return Optional.empty();
+            } catch (RuntimeException | LinkageError | InternalError e) { // the JDK's font manager fails in all three ways
+                return Optional.of("this Java found no font to draw their text with (" + e.getMessage()
+                        + "); install fontconfig and a font, e.g. Debian's fontconfig and fonts-dejavu-core packages");
+            }
+        }
+    }
 
     public static Optional<byte[]> lossCurves(List<RunResult> runs) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();

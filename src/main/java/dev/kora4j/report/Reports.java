@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@value ResultsJson#FILE_NAME}, {@value MetricsCsv#FILE_NAME}, {@value PredictionsCsv#FILE_NAME}, the PNG plots that have data
  * ({@value #LOSS_PNG}, {@value #ACCURACY_PNG}, {@value #METHODS_PNG}, {@value #CKA_PNG}) and
  * {@value MarkdownReport#FILE_NAME}, which embeds the plots. The report is written last, so that
- * every file it names exists.
+ * every file it names exists. Where this Java cannot draw text ({@link Plots#whyNoText}), the plots
+ * are left out and the report's warnings say why.
  *
  * <pre>{@code
  * Experiment e = new Experiment("KoRA vs LoRA", Map.of("model", "vit_tiny"), List.of(loraSource, loraTransfer), List.of());
@@ -46,13 +47,23 @@ public final class Reports {
         List<RunResult> shown = experiment.runs().stream().filter(r -> r.seed() == firstSeed).toList();
         String which = shown.size() < experiment.runs().size() ? " (seed " + firstSeed + ")" : "";
         List<MarkdownReport.Plot> plots = new ArrayList<>();
-        plot(folder, LOSS_PNG, "Loss per epoch" + which, Plots.lossCurves(shown), plots, written);
-        plot(folder, ACCURACY_PNG, "Validation accuracy per epoch" + which, Plots.accuracyCurves(shown), plots, written);
-        plot(folder, METHODS_PNG, "Accuracy and F1 by method", Plots.methodBars(experiment), plots, written);
-        plot(folder, CKA_PNG, "CKA between feature sets" + which, Plots.ckaHeatMaps(shown), plots, written);
+        Optional<String> noText = Plots.whyNoText();
+        Experiment reported = experiment;
+        if (noText.isEmpty()) {
+            plot(folder, LOSS_PNG, "Loss per epoch" + which, Plots.lossCurves(shown), plots, written);
+            plot(folder, ACCURACY_PNG, "Validation accuracy per epoch" + which, Plots.accuracyCurves(shown), plots, written);
+            plot(folder, METHODS_PNG, "Accuracy and F1 by method", Plots.methodBars(experiment), plots, written);
+            plot(folder, CKA_PNG, "CKA between feature sets" + which, Plots.ckaHeatMaps(shown), plots, written);
+        } else {
+            String warning = "The plots were not drawn: " + noText.get() + ".";
+            System.err.println("warning: " + warning);
+            List<String> warnings = new ArrayList<>(experiment.warnings());
+            warnings.add(warning);
+            reported = new Experiment(experiment.title(), experiment.settings(), experiment.runs(), warnings, experiment.headline());
+        }
 
         Path md = folder.resolve(MarkdownReport.FILE_NAME);
-        MarkdownReport.write(experiment, plots, md);
+        MarkdownReport.write(reported, plots, md);
         written.add(md);
         return written;
     }
