@@ -91,6 +91,23 @@ class CpuTuningTest {
     }
 
     @Test
+    void theSearchReachesOneBlockForFc2sDepthAndKeepsItWhileKcChanges() {
+        List<GemmParams> limits = GemmTuner.alongAxis(GemmParams.DEFAULTS, 0);
+        assertTrue(limits.contains(GemmParams.DEFAULTS), "the defaults are among the first axis' candidates");
+        assertEquals(List.of(128, 256, 512, 768, 1536, 3072), limits.stream().map(GemmParams::oneBlockUpTo).toList());
+
+        GemmParams oneBlock = new GemmParams(128, 1536, 128, 0);
+        List<GemmParams> depths = GemmTuner.alongAxis(oneBlock, 1);
+        assertTrue(depths.contains(oneBlock));
+        assertTrue(depths.stream().allMatch(p -> p.oneBlockUpTo() == 1536), "kc's candidates keep the one-block limit: " + depths);
+        assertTrue(GemmTuner.alongAxis(new GemmParams(64, 64, 128, 0), 1).contains(new GemmParams(256, 256, 128, 0)),
+                "a limit below kc becomes kc");
+        for (int axis = 0; axis < 4; axis++) {
+            assertTrue(GemmTuner.alongAxis(oneBlock, axis).contains(oneBlock), "axis " + axis + " keeps its starting point");
+        }
+    }
+
+    @Test
     void theMachineNamesVectorsThreadsAndTunerVersion() {
         String machine = CpuTuning.machine();
         assertTrue(machine.contains(Parallel.threads() + " threads") && machine.endsWith("tuner " + CpuTuning.TUNER_VERSION), machine);

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  */
 public final class CpuTuning {
     /** Bumped when the candidates or the kernels change, so that older choices are measured again. */
-    static final int TUNER_VERSION = 2;
+    static final int TUNER_VERSION = 3;
     private static final int ROUNDS = 7;
     private static volatile GemmParams gemm;
     private static double peak;

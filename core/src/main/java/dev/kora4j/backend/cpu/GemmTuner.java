@@ -6,24 +6,31 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
  * Chooses {@link GemmParams} for this machine by measurement, as BLIS's and ATLAS's tuners do: a
- * coordinate search from {@link GemmParams#DEFAULTS} over k-block depth, the one-block limit, row
+ * coordinate search from {@link GemmParams#DEFAULTS} over the one-block limit, k-block depth, row
  * block and panel width, the candidates of each step timed side by side on the GEMM shapes of a ViT
  * step, then the winner timed against the defaults once more and kept only if it is faster. A
  * candidate is scored by the geometric mean of its GFLOP/s over the shapes, so every shape counts alike.
  */
 public final class GemmTuner {
     /**
-     * A ViT step's products at 2048 tokens (vit_tiny and vit_small linears forward, dx and dW; a
-     * vit_base qkv) and attention per (image, head) at 197 tokens ({@link GemmCase}'s names).
+     * A ViT step's products at 2048 tokens (vit_tiny and vit_small linears forward, dx and dW, with
+     * vit_small's fc2 for a deep k; a vit_base qkv) and attention per (image, head) at 197 tokens
+     * ({@link GemmCase}'s names).
      */
     static final List<String> SHAPES = List.of("2048x192x576xnt", "2048x768x192xnt", "2048x192x768xnn", "768x2048x192xtn",
-            "2048x384x1152xnt", "1024x768x2304xnt", "197x64x197xntx24", "197x197x64xnnx24");
+            "2048x384x1152xnt", "2048x1536x384xnt", "1024x768x2304xnt", "197x64x197xntx24", "197x197x64xnnx24");
     private static final int[] KC = {64, 96, 128, 192, 256};
-    private static final int[] ONE_BLOCK_FACTOR = {1, 2};
+    /**
+     * One-block limits beside kc and 2·kc: up to fc2's k (4 × width), which can then be one block.
+     * On a Zen 4 every further k-block reloaded C from beyond L2, and one block made 1576×1536×384
+     * 25–50 % faster. The limit is searched first and kept as it is when kc changes.
+     */
+    private static final int[] ONE_BLOCK_UP_TO = {512, 768, 1536, 3072};
     private static final int[] MC = {64, 128, 256};
     private static final int[] PANEL_VECTORS = {0, 3, 4};
     /** A candidate replaces the best so far only when it is this much faster: less is noise. */
@@ -78,12 +85,15 @@ public final class GemmTuner {
     }
 
     /** The candidates that differ from p in one parameter (p among them). */
-    private static List<GemmParams> alongAxis(GemmParams p, int axis) {
+    static List<GemmParams> alongAxis(GemmParams p, int axis) {
         List<GemmParams> out = new ArrayList<>();
-        int factor = p.oneBlockUpTo() / p.kc();
         switch (axis) {
-            case 0 -> { for (int kc : KC) out.add(new GemmParams(kc, factor * kc, p.mc(), p.panelVectors())); }
-            case 1 -> { for (int f : ONE_BLOCK_FACTOR) out.add(new GemmParams(p.kc(), f * p.kc(), p.mc(), p.panelVectors())); }
+            case 0 -> {
+                TreeSet<Integer> limits = new TreeSet<>(List.of(p.kc(), 2 * p.kc(), p.oneBlockUpTo()));
+                Arrays.stream(ONE_BLOCK_UP_TO).filter(limit -> limit > p.kc()).forEach(limits::add);
+                limits.forEach(limit -> out.add(new GemmParams(p.kc(), limit, p.mc(), p.panelVectors())));
+            }
+            case 1 -> { for (int kc : KC) out.add(new GemmParams(kc, Math.max(kc, p.oneBlockUpTo()), p.mc(), p.panelVectors())); }
             case 2 -> { for (int mc : MC) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), mc, p.panelVectors())); }
             default -> { for (int v : PANEL_VECTORS) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), p.mc(), v)); }
         }
