@@ -10,7 +10,7 @@
 #   test-data/golden, gpu-check.sh, bench_kora_torch.py, bench_step_torch.py, torch_timing.py, configs/
 # and packs it as OUT.tar.xz. A device call carries 64 MiB in all, the checkout's tracked files
 # included, so the bundle must fit in what they leave: the runtime is linked uncompressed with its
-# native symbols stripped, and xz packs the whole (about 40 MiB, against 55 as a tar.gz of a
+# native symbols stripped, and xz packs the whole (38 MiB, against 55 as a tar.gz of a
 # zip-compressed runtime).
 #
 # Usage: scripts/make-gpu-bundle.sh OUT_DIR [SHIM_SCRIPT]
