@@ -38,6 +38,24 @@ class FastMathTest {
     }
 
     @Test
+    void expOfANonPositiveArgumentIsAccurateDownToTheSmallestNormalScale() {
+        assertBelow(3e-7, maxRelativeError(FastMath::expNonPositive, Math::exp, -87.6, 0, 0), "exp on [-87.6, 0]");
+        assertEquals(1f, FastMath.expNonPositive(0f));
+    }
+
+    @Test
+    void geluIsZeroWhereItIsBelowTheSmallestNormalFloatAndStaysSo() {
+        // erfc is taken as 0 past |x| = 9.3·√2: GELU's magnitude there is below 2e-38, and a floor
+        // kept instead of 0 would grow with |x| (−1e30 · 1e-39 is not small next to −1e30's GELU, 0)
+        for (float x : new float[] {-13.2f, -20f, -1e4f, -1e30f, -Float.MAX_VALUE}) {
+            assertEquals(0f, FastMath.gelu(x), 0f, "gelu(" + x + ")");
+        }
+        assertEquals(0f, FastMath.erfc(9.31f));
+        assertEquals(Erf.erfc(9.25), FastMath.erfc(9.25f), 1e-3 * Erf.erfc(9.25));
+        assertEquals(-10 * 0.5 * Erf.erfc(10 / Math.sqrt(2)), FastMath.gelu(-10f), 1e-5 * 0.5 * 10 * Erf.erfc(10 / Math.sqrt(2)));
+    }
+
+    @Test
     void erfcIsAccurateInBothTails() {
         assertBelow(1e-6, maxRelativeError(FastMath::erfc, Erf::erfc, 0, 3, 0), "erfc on [0, 3]");
         assertBelow(1e-5, maxRelativeError(FastMath::erfc, Erf::erfc, 3, 9, 0), "erfc on [3, 9]");

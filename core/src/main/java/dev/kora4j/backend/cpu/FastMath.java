@@ -2,6 +2,7 @@ package dev.kora4j.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -82,30 +83,80 @@ final class FastMath {
         return p.mul(s1).mul(s2);
     }
 
+    // ---- e^a for GELU's a in [-87.6, 0] -------------------------------------------------------
+    // There 2ⁿ is a normal float, so one scale factor serves and no clamp is needed; the polynomial
+    // is Estrin's form, whose shorter chain of dependent fmas matters inside GELU's long one.
+
+    static float expNonPositive(float a) {
+        float rounded = Math.fma(a, LOG2E, ROUNDER);
+        float n = rounded - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, a);
+        r = Math.fma(n, -LN2_LO, r);
+        float r2 = r * r;
+        float c23 = Math.fma(r, C3, C2), c45 = Math.fma(r, C5, C4), c67 = Math.fma(r, C7, C6);
+        float r4 = r2 * r2;
+        float q = Math.fma(c45, r2, c23);
+        q = Math.fma(c67, r4, q);
+        float p = Math.fma(q, r2, r + 1f);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(rounded) + (127 - ROUNDER_BITS)) << 23);
+    }
+
+    static FloatVector expNonPositive(FloatVector a) {
+        FloatVector rounded = a.fma(LOG2E, ROUNDER);
+        FloatVector n = rounded.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), a);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector r2 = r.mul(r);
+        FloatVector c23 = r.fma(C3, C2), c45 = r.fma(C5, C4), c67 = r.fma(C7, C6);
+        FloatVector r4 = r2.mul(r2);
+        FloatVector q = c45.fma(r2, c23);
+        q = c67.fma(r4, q);
+        FloatVector p = q.fma(r2, r.add(1f));
+        return p.mul(rounded.reinterpretAsInts().add(127 - ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
     // ---- erfc for z ≥ 0 ----------------------------------------------------------------------
     // erfc(z) ≈ t·exp(−z² + P(t)), t = 1/(1 + z/2): a Chebyshev fit with relative error below
-    // 1.2e-7 for every z ≥ 0, so both tails of GELU keep full float precision.
+    // 1.2e-7 for every z ≥ 0, so both tails of GELU keep full float precision. Beyond Z_MAX erfc is
+    // below 2e-39 (GELU below 2e-38 in magnitude) and is taken as 0, which keeps the exponent in
+    // expNonPositive's range.
 
-    private static final float[] ERFC = {
-        -1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
-        0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
+    private static final float E0 = -1.26551223f, E1 = 1.00002368f, E2 = 0.37409196f, E3 = 0.09678418f, E4 = -0.18628806f,
+            E5 = 0.27886807f, E6 = -1.13520398f, E7 = 1.48851587f, E8 = -0.82215223f, E9 = 0.17087277f;
+    private static final float Z_MAX = 9.3f;
+
+    /** P(t) in Estrin's form: pairs, then pairs of pairs (four fmas deep instead of nine). */
+    private static float erfcPolynomial(float t) {
+        float t2 = t * t;
+        float e01 = Math.fma(t, E1, E0), e23 = Math.fma(t, E3, E2), e45 = Math.fma(t, E5, E4);
+        float e67 = Math.fma(t, E7, E6), e89 = Math.fma(t, E9, E8);
+        float t4 = t2 * t2;
+        float low = Math.fma(e23, t2, e01), high = Math.fma(e67, t2, e45);
+        return Math.fma(Math.fma(e89, t4, high), t4, low);
+    }
+
+    private static FloatVector erfcPolynomial(FloatVector t) {
+        FloatVector t2 = t.mul(t);
+        FloatVector e01 = t.fma(E1, E0), e23 = t.fma(E3, E2), e45 = t.fma(E5, E4);
+        FloatVector e67 = t.fma(E7, E6), e89 = t.fma(E9, E8);
+        FloatVector t4 = t2.mul(t2);
+        FloatVector low = e23.fma(t2, e01), high = e67.fma(t2, e45);
+        return e89.fma(t4, high).fma(t4, low);
+    }
 
     static float erfc(float z) {
-        float t = 1f / Math.fma(0.5f, z, 1f);
-        float p = ERFC[9];
-        for (int i = 8; i >= 0; i--) {
-            p = Math.fma(p, t, ERFC[i]);
-        }
-        return t * exp(Math.fma(-z, z, p));
+        boolean beyond = z > Z_MAX;
+        float zc = beyond ? Z_MAX : z;
+        float t = 1f / Math.fma(zc, 0.5f, 1f);
+        float q = t * expNonPositive(Math.fma(-zc, zc, erfcPolynomial(t)));
+        return beyond ? 0f : q;
     }
 
     static FloatVector erfc(FloatVector z) {
-        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
-        FloatVector p = FloatVector.broadcast(S, ERFC[9]);
-        for (int i = 8; i >= 0; i--) {
-            p = p.fma(t, FloatVector.broadcast(S, ERFC[i]));
-        }
-        return t.mul(exp(z.neg().fma(z, p)));
+        VectorMask<Float> beyond = z.compare(VectorOperators.GT, Z_MAX);
+        FloatVector zc = z.blend(Z_MAX, beyond);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(zc.fma(0.5f, 1f));
+        return t.mul(expNonPositive(zc.neg().fma(zc, erfcPolynomial(t)))).blend(0f, beyond);
     }
 
     // ---- GELU (exact form) -------------------------------------------------------------------
@@ -121,12 +172,15 @@ final class FastMath {
         return q.neg().add(2f).blend(q, x.lt(0f));
     }
 
+    /** x·Φ(x): h = ½x·erfc(|x|/√2) for x ≤ 0, else x − h (x·Φ(x) = x − x·Φ(−x)). */
     static float gelu(float x) {
-        return 0.5f * x * onePlusErf(x);
+        float h = 0.5f * x * erfc(Math.abs(x) * SQRT1_2);
+        return x <= 0 ? h : x - h;
     }
 
     static FloatVector gelu(FloatVector x) {
-        return x.mul(0.5f).mul(onePlusErf(x));
+        FloatVector h = x.mul(0.5f).mul(erfc(x.abs().mul(SQRT1_2)));
+        return x.sub(h).blend(h, x.compare(VectorOperators.LE, 0f));
     }
 
     /** GELU'(x) = ½(1 + erf(x/√2)) + x·φ(x). */
