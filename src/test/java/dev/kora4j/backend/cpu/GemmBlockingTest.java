@@ -50,7 +50,9 @@ class GemmBlockingTest {
         // a few rows over a long k (LoRA's dA = tᵀ·x, KoRA's 3r = 24 rows): GemmFewRows, whole and partial tiles
         "8,192,1576,tn,false,0", "5,64,300,tn,true,0", "24,96,257,nn,false,0", "13,32,256,sn,true,0", "8,64,400,tn,false,4",
         // a linear with LoRA's rank-r update and a bias in the epilogue
-        "45,100,300,nt,false,8", "130,192,200,nn,false,8", "17,64,1,nt,false,3"})
+        "45,100,300,nt,false,8", "130,192,200,nn,false,8", "17,64,1,nt,false,3",
+        // ... where some tasks' column ranges are empty (5 panels in blocks of 2 for 4 tasks a row block)
+        "300,300,70,nt,false,8", "100,300,50,nn,false,8"})
     void everyBlockingGivesTheFmaChainsBits(int m, int n, int k, String layout, boolean accumulate, int rank) {
         SplittableRandom random = new SplittableRandom(m * 31L + n * 7L + k);
         Gemm.Matrix a = view(random(random, 2 + 2 * m * k), m, k, layout.charAt(0));

@@ -64,7 +64,7 @@ public final class Gemm {
         run(params, m, n, k, a, b, c, cOffset, ldc, accumulate, false, null);
     }
 
-    /** C = A·B, then the epilogue on each tile as it leaves the last k-block (a linear layer's bias, LoRA, GELU, residual). */
+    /** C = A·B, then the epilogue as C leaves the last k-block (a linear layer's bias, LoRA, GELU, residual). */
     static void multiply(int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc, GemmEpilogue epilogue) {
         run(CpuTuning.current(), m, n, k, a, b, c, cOffset, ldc, false, true, epilogue);
     }
@@ -169,13 +169,16 @@ public final class Gemm {
                         int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
                         tile(tileRows, cols, nr, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add, tile);
-                        if (last && epilogue != null) {
-                            if (rank > 0) { // C += u·v: one more k-block, from the packed u and v
-                                tile(tileRows, cols, nr, rank, packedU, ir * rank, 1, MR, packedV, p * rank * nr, nr, c, cAt, ldc, true, tile);
-                            }
-                            epilogue.finish(c, cAt, ldc, i0 + ir, j0, tileRows, cols);
+                        if (last && rank > 0) { // C += u·v: one more k-block, from the packed u and v
+                            tile(tileRows, cols, nr, rank, packedU, ir * rank, 1, MR, packedV, p * rank * nr, nr, c, cAt, ldc, true, tile);
                         }
                     }
+                }
+                if (last && epilogue != null && p1 > p0) {
+                    // the rest of the epilogue along the task's whole rows: per tile, a row was a few
+                    // vectors long, and the loops' setup cost more than adding a bias and a residual
+                    int j0 = bl.start(p0), width = bl.start(p1 - 1) + bl.cols(p1 - 1) - j0;
+                    epilogue.finish(c, cOffset + i0 * ldc + j0, ldc, i0, j0, rows, width);
                 }
             }
         });
