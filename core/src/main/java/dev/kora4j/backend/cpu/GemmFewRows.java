@@ -7,8 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
  * C = A·B for a C of a few rows over a long k: LoRA's gradients dA = s·tᵀ·x and dBᵀ = (s·u)ᵀ·g have
  * r = 8 rows (KoRA's 3r = 24) and k = the batch's tokens. {@link Gemm}'s tiles of four rows read B
  * twice for eight rows, and its panels of four vectors leave three tasks for n = 192; here one
- * register tile holds eight rows by two vectors, B is read in place once per eight rows, and each
- * task is one such panel of columns. Every element of C is one fma chain over k in order, as in
+ * register tile holds eight rows by two vectors and B is read in place once per eight rows. Each
+ * task takes a range of such panels, k in chunks: in a training step B comes from memory, and a
+ * task that read a stripe of two vectors of each of its rows (128 bytes of 768) read it at a third
+ * of the memory's speed. Every element of C is one fma chain over k in order, as in
  * {@link GemmKernels}, so the result has the same bits as on the general path.
  */
 final class GemmFewRows {
@@ -20,6 +22,8 @@ final class GemmFewRows {
     static final int MAX_M = 3 * ROWS;
     /** Below this depth, the general path's packing and blocking cost nothing worth avoiding. */
     private static final int MIN_K = 256;
+    /** Rows of B per pass over a task's panels: 256 rows of 96 columns are 96 KB, in L2 for the task's other panels. */
+    private static final int K_CHUNK = 256;
 
     private GemmFewRows() {}
 
@@ -38,30 +42,42 @@ final class GemmFewRows {
 
     static void multiply(int m, int n, int k, Gemm.Matrix a, Gemm.Matrix b, float[] c, int cOffset, int ldc,
                          boolean accumulate, boolean parallel) {
-        int width = panelWidth();
-        Gemm.forEach(parallel, n / width, panel -> {
-            int j = panel * width;
+        int width = panelWidth(), panels = n / width;
+        int tasks = parallel ? Math.min(panels, Parallel.threads()) : 1;
+        int panelsPerTask = (panels + tasks - 1) / tasks;
+        Gemm.forEach(parallel, tasks, task -> {
+            int p0 = task * panelsPerTask, p1 = Math.min(panels, p0 + panelsPerTask);
             float[] tile = Gemm.Scratch.get().tile();
-            for (int i = 0; i < m; i += ROWS) {
-                int rows = Math.min(ROWS, m - i);
-                int ai = a.offset() + i * a.rowStride(), bi = b.offset() + j, ci = cOffset + i * ldc + j;
-                // fewer than eight rows go through the buffer tile, the last row repeated in the others
-                boolean viaTile = rows < ROWS;
-                if (viaTile && accumulate) {
-                    for (int r = 0; r < ROWS; r++) {
-                        System.arraycopy(c, ci + Math.min(r, rows - 1) * ldc, tile, r * width, width);
-                    }
-                }
-                float[] out = viaTile ? tile : c;
-                int outAt = viaTile ? 0 : ci, ldo = viaTile ? width : ldc;
-                if (width == 2 * L) {
-                    tile8x2(k, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, accumulate);
-                } else {
-                    tile8x1(k, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, accumulate);
-                }
-                if (viaTile) {
-                    for (int r = 0; r < rows; r++) {
-                        System.arraycopy(tile, r * width, c, ci + r * ldc, width);
+            // k in chunks, each chunk over all of the task's panels: B is streamed (from memory, in
+            // a training step) in rows of the task's whole width, not a stripe of two vectors per task
+            for (int k0 = 0; k0 < k; k0 += K_CHUNK) {
+                int depth = Math.min(K_CHUNK, k - k0);
+                boolean add = accumulate || k0 > 0;
+                for (int panel = p0; panel < p1; panel++) {
+                    int j = panel * width;
+                    for (int i = 0; i < m; i += ROWS) {
+                        int rows = Math.min(ROWS, m - i);
+                        int ai = a.offset() + i * a.rowStride() + k0 * a.colStride();
+                        int bi = b.offset() + k0 * b.rowStride() + j, ci = cOffset + i * ldc + j;
+                        // fewer than eight rows go through the buffer tile, the last row repeated in the others
+                        boolean viaTile = rows < ROWS;
+                        if (viaTile && add) {
+                            for (int r = 0; r < ROWS; r++) {
+                                System.arraycopy(c, ci + Math.min(r, rows - 1) * ldc, tile, r * width, width);
+                            }
+                        }
+                        float[] out = viaTile ? tile : c;
+                        int outAt = viaTile ? 0 : ci, ldo = viaTile ? width : ldc;
+                        if (width == 2 * L) {
+                            tile8x2(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
+                        } else {
+                            tile8x1(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
+                        }
+                        if (viaTile) {
+                            for (int r = 0; r < rows; r++) {
+                                System.arraycopy(tile, r * width, c, ci + r * ldc, width);
+                            }
+                        }
                     }
                 }
             }
