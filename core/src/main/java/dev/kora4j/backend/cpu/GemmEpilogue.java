@@ -5,11 +5,11 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * What {@link Gemm} does to C after its last k-block: C += u·v (a rank-r update) on each register
- * tile, then ({@link #finish}) along a task's rows while they are in L2: unscaled = C when kept,
+ * tile, then ({@link #finish}) along a task's rows once its last panel is done: unscaled = C when kept,
  * C = scale ⊙ C per column, C += bias, then out = GELU(C) when gelu (C keeps the pre-activation),
- * then out += residual (out is C itself without gelu). Each element goes through the same steps in the same order however the tiles are
- * cut, so the result does not depend on the thread count. u is [M, r], v [r, N]; out, unscaled
- * and residual share C's row stride.
+ * then out += residual (out is C itself without gelu). Each element goes through the same steps in
+ * the same order however the tiles are cut, so the result does not depend on the thread count. u is
+ * [M, r], v [r, N]; out, unscaled and residual share C's row stride.
  */
 final class GemmEpilogue {
     final Gemm.Matrix u;

@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * r = 8 rows (KoRA's 3r = 24) and k = the batch's tokens. {@link Gemm}'s tiles of four rows read B
  * twice for eight rows, and its panels of four vectors leave three tasks for n = 192; here one
  * register tile holds eight rows by two vectors and B is read in place once per eight rows. Each
- * task takes a range of such panels, k in chunks: in a training step B comes from memory, and a
- * task that read a stripe of two vectors of each of its rows (128 bytes of 768) read it at a third
- * of the memory's speed. Every element of C is one fma chain over k in order, as in
+ * task takes a range of such panels, k in chunks: in a training step B comes from memory, and tasks
+ * that each read a stripe of two vectors of B's rows (128 bytes of 768) were 15–20% slower there.
+ * Every element of C is one fma chain over k in order, as in
  * {@link GemmKernels}, so the result has the same bits as on the general path.
  */
 final class GemmFewRows {
@@ -22,7 +22,7 @@ final class GemmFewRows {
     static final int MAX_M = 3 * ROWS;
     /** Below this depth, the general path's packing and blocking cost nothing worth avoiding. */
     private static final int MIN_K = 256;
-    /** Rows of B per pass over a task's panels: 256 rows of 96 columns are 96 KB, in L2 for the task's other panels. */
+    /** Rows of B per pass over a task's panels: they stay in L2 for its other panels (96 KB for 96 columns). */
     private static final int K_CHUNK = 256;
 
     private GemmFewRows() {}
@@ -47,41 +47,44 @@ final class GemmFewRows {
         int panelsPerTask = (panels + tasks - 1) / tasks;
         Gemm.forEach(parallel, tasks, task -> {
             int p0 = task * panelsPerTask, p1 = Math.min(panels, p0 + panelsPerTask);
-            float[] tile = Gemm.Scratch.get().tile();
-            // k in chunks, each chunk over all of the task's panels: B is streamed (from memory, in
-            // a training step) in rows of the task's whole width, not a stripe of two vectors per task
+            // k in chunks, each over all the task's panels: B streams in rows of the task's width
             for (int k0 = 0; k0 < k; k0 += K_CHUNK) {
-                int depth = Math.min(K_CHUNK, k - k0);
-                boolean add = accumulate || k0 > 0;
                 for (int panel = p0; panel < p1; panel++) {
-                    int j = panel * width;
-                    for (int i = 0; i < m; i += ROWS) {
-                        int rows = Math.min(ROWS, m - i);
-                        int ai = a.offset() + i * a.rowStride() + k0 * a.colStride();
-                        int bi = b.offset() + k0 * b.rowStride() + j, ci = cOffset + i * ldc + j;
-                        // fewer than eight rows go through the buffer tile, the last row repeated in the others
-                        boolean viaTile = rows < ROWS;
-                        if (viaTile && add) {
-                            for (int r = 0; r < ROWS; r++) {
-                                System.arraycopy(c, ci + Math.min(r, rows - 1) * ldc, tile, r * width, width);
-                            }
-                        }
-                        float[] out = viaTile ? tile : c;
-                        int outAt = viaTile ? 0 : ci, ldo = viaTile ? width : ldc;
-                        if (width == 2 * L) {
-                            tile8x2(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
-                        } else {
-                            tile8x1(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
-                        }
-                        if (viaTile) {
-                            for (int r = 0; r < rows; r++) {
-                                System.arraycopy(tile, r * width, c, ci + r * ldc, width);
-                            }
-                        }
-                    }
+                    panel(m, panel * width, k0, Math.min(K_CHUNK, k - k0), a, b, c, cOffset, ldc, accumulate || k0 > 0);
                 }
             }
         });
+    }
+
+    /** C[0..m, j..j+width) = (or += when add) A·B over B's rows k0..k0+depth, eight rows of C at a time. */
+    private static void panel(int m, int j, int k0, int depth, Gemm.Matrix a, Gemm.Matrix b, float[] c, int cOffset, int ldc,
+                              boolean add) {
+        int width = panelWidth();
+        float[] tile = Gemm.Scratch.get().tile();
+        for (int i = 0; i < m; i += ROWS) {
+            int rows = Math.min(ROWS, m - i);
+            int ai = a.offset() + i * a.rowStride() + k0 * a.colStride();
+            int bi = b.offset() + k0 * b.rowStride() + j, ci = cOffset + i * ldc + j;
+            // fewer than eight rows go through the buffer tile, the last row repeated in the others
+            boolean viaTile = rows < ROWS;
+            if (viaTile && add) {
+                for (int r = 0; r < ROWS; r++) {
+                    System.arraycopy(c, ci + Math.min(r, rows - 1) * ldc, tile, r * width, width);
+                }
+            }
+            float[] out = viaTile ? tile : c;
+            int outAt = viaTile ? 0 : ci, ldo = viaTile ? width : ldc;
+            if (width == 2 * L) {
+                tile8x2(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
+            } else {
+                tile8x1(depth, a.data(), ai, a.rowStride(), rows, a.colStride(), b.data(), bi, b.rowStride(), out, outAt, ldo, add);
+            }
+            if (viaTile) {
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(tile, r * width, c, ci + r * ldc, width);
+                }
+            }
+        }
     }
 
     /** A's row r of the tile, the last real row standing in for those past it. */
