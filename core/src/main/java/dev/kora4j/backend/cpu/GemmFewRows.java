@@ -47,20 +47,22 @@ final class GemmFewRows {
         int panelsPerTask = (panels + tasks - 1) / tasks;
         Gemm.forEach(parallel, tasks, task -> {
             int p0 = task * panelsPerTask, p1 = Math.min(panels, p0 + panelsPerTask);
+            float[] tile = Gemm.Scratch.get().tile();
             // k in chunks, each over all the task's panels: B streams in rows of the task's width
             for (int k0 = 0; k0 < k; k0 += K_CHUNK) {
                 for (int panel = p0; panel < p1; panel++) {
-                    panel(m, panel * width, k0, Math.min(K_CHUNK, k - k0), a, b, c, cOffset, ldc, accumulate || k0 > 0);
+                    panel(m, panel * width, width, k0, Math.min(K_CHUNK, k - k0), a, b, c, cOffset, ldc, accumulate || k0 > 0, tile);
                 }
             }
         });
     }
 
-    /** C[0..m, j..j+width) = (or += when add) A·B over B's rows k0..k0+depth, eight rows of C at a time. */
-    private static void panel(int m, int j, int k0, int depth, Gemm.Matrix a, Gemm.Matrix b, float[] c, int cOffset, int ldc,
-                              boolean add) {
-        int width = panelWidth();
-        float[] tile = Gemm.Scratch.get().tile();
+    /**
+     * C[0..m, j..j+width) = (or += when add) A·B over B's rows k0..k0+depth, eight rows of C at a time
+     * (fewer through the task's buffer tile).
+     */
+    private static void panel(int m, int j, int width, int k0, int depth, Gemm.Matrix a, Gemm.Matrix b, float[] c, int cOffset,
+                              int ldc, boolean add, float[] tile) {
         for (int i = 0; i < m; i += ROWS) {
             int rows = Math.min(ROWS, m - i);
             int ai = a.offset() + i * a.rowStride() + k0 * a.colStride();
