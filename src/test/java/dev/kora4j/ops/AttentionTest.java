@@ -1,11 +1,14 @@
 package dev.kora4j.ops;
 
 import static dev.kora4j.Asserts.assertClose;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kora4j.Tolerance;
 import dev.kora4j.tensor.Device;
 import dev.kora4j.tensor.Rng;
 import dev.kora4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,5 +27,32 @@ class AttentionTest {
         fused.backward(g);
         plain.backward(g);
         assertClose("dqkv", plainIn.grad(), fusedIn.grad(), Tolerance.CHAINS);
+    }
+
+    @Test
+    void scoresFarBelowTheRowMaximumGetProbabilityZeroAsInTheUnfusedForm() {
+        // scores hundreds apart: most exps are below the smallest normal float, which the fused
+        // softmax takes as 0 and the unfused one keeps as subnormals; both must agree
+        Tensor qkv = Tensor.uniform(new Rng(3), -30, 30, 2, 37, 3 * 16);
+        Tensor fused = Attention.selfAttention(qkv, 2, 1.0);
+        assertClose("forward", dev.kora4j.nn.Attention.unfused(qkv, 2, 1.0), fused, Tolerance.CHAINS);
+    }
+
+    @Test
+    void aNanInOneQueryMakesOnlyThatTokensOutputNan() {
+        int n = 21, d = 16;
+        Tensor qkv = Tensor.uniform(new Rng(4), -1, 1, 1, n, 3 * d);
+        qkv.set(Double.NaN, 0, 5, 0); // token 5's query, head 0
+        Tensor out = Attention.selfAttention(qkv, 2, 0.25);
+        for (int token = 0; token < n; token++) {
+            for (int c = 0; c < d; c++) {
+                boolean nan = Double.isNaN(out.get(0, token, c));
+                if (token == 5 && c < d / 2) {
+                    assertTrue(nan, "token 5, head 0, column " + c + " should be NaN");
+                } else {
+                    assertFalse(nan, "token " + token + ", column " + c + " should not be NaN");
+                }
+            }
+        }
     }
 }

@@ -44,6 +44,16 @@ class FastMathTest {
     }
 
     @Test
+    void flushedExpIsExpDownToTheSmallestNormalResultAndZeroBelow() {
+        assertBelow(3e-7, maxRelativeError(FastMath::expFlushed, Math::exp, -87.3, 0, 0), "flushed exp on [-87.3, 0]");
+        for (float x : new float[] {-87.31f, -100f, -1e30f, Float.NEGATIVE_INFINITY}) {
+            assertEquals(0f, FastMath.expFlushed(x), 0f, "exp(" + x + ")");
+        }
+        assertTrue(Float.isNaN(FastMath.expFlushed(Float.NaN)));
+        assertEquals(1f, FastMath.expFlushed(-0f));
+    }
+
+    @Test
     void geluIsZeroWhereItIsBelowTheSmallestNormalFloatAndStaysSo() {
         // erfc is taken as 0 past |x| = 9.3·√2: GELU's magnitude there is below 2e-38, and a floor
         // kept instead of 0 would grow with |x| (−1e30 · 1e-39 is not small next to −1e30's GELU, 0)
@@ -95,10 +105,12 @@ class FastMathTest {
             FloatVector v = FloatVector.fromArray(Simd.F32, xs, i);
             float[] exp = FastMath.exp(v).toArray(), gelu = FastMath.gelu(v).toArray(), dgelu = FastMath.geluDerivative(v).toArray();
             float[] dgeluXy = FastMath.geluDerivative(v, FastMath.gelu(v)).toArray();
+            float[] flushed = FastMath.expFlushed(v.abs().neg()).toArray();
             for (int lane = 0; lane < Simd.LANES; lane++) {
                 float x = xs[i + lane];
                 assertEquals(Float.floatToIntBits(FastMath.exp(x)), Float.floatToIntBits(exp[lane]), "exp " + x);
                 assertEquals(Float.floatToIntBits(FastMath.gelu(x)), Float.floatToIntBits(gelu[lane]), "gelu " + x);
+                assertEquals(Float.floatToIntBits(FastMath.expFlushed(-Math.abs(x))), Float.floatToIntBits(flushed[lane]), "flushed exp " + x);
                 assertEquals(Float.floatToIntBits(FastMath.geluDerivative(x)), Float.floatToIntBits(dgelu[lane]), "gelu' " + x);
                 assertEquals(Float.floatToIntBits(FastMath.geluDerivative(x, FastMath.gelu(x))), Float.floatToIntBits(dgeluXy[lane]), "gelu'(x, y) " + x);
             }

@@ -62,17 +62,18 @@ final class AttentionKernels {
 
     /**
      * a ← softmax(scale·a) over one row: the max (scale·max is the max of the scaled row, as
-     * scale > 0), exp(scale·a − that), the sum, the division. (A loop that also summed the exps
-     * outgrew the JIT's inlining budget, and its vectors went to the heap.)
+     * scale > 0), exp(scale·a − max), the sum, the division. The exponents are ≤ 0, which lets exp
+     * skip its clamps ({@link FastMath#expFlushed}); a loop that also summed the exps, or one that
+     * took the row's end as a masked vector, outgrew the JIT's inlining budget and ran slower.
      */
     private static void scaledSoftmaxRow(float[] a, int at, int n, float scale) {
-        float max = SoftmaxKernels.rowMax(a, at, n) * scale;
+        float negMax = -SoftmaxKernels.rowMax(a, at, n) * scale;
         int i = 0;
         for (int bound = Simd.loopBound(n); i < bound; i += S.length()) {
-            FastMath.exp(FloatVector.fromArray(S, a, at + i).mul(scale).sub(max)).intoArray(a, at + i);
+            FastMath.expFlushed(FloatVector.fromArray(S, a, at + i).fma(scale, negMax)).intoArray(a, at + i);
         }
         for (; i < n; i++) {
-            a[at + i] = FastMath.exp(a[at + i] * scale - max);
+            a[at + i] = FastMath.expFlushed(Math.fma(a[at + i], scale, negMax));
         }
         float inv = 1f / Reduce.sumRow(a, at, n);
         i = 0;

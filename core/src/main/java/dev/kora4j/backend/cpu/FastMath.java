@@ -115,6 +115,22 @@ final class FastMath {
         return p.mul(rounded.reinterpretAsInts().add(127 - ROUNDER_BITS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
+    // ---- e^a for a ≤ 0, as softmax needs it --------------------------------------------------
+    // Below EXP_NORMAL_MIN e^a is subnormal (under 1.2e-38) and is taken as 0: softmax's sum holds
+    // its row's largest term, 1, so no probability moves by more than that. What is left is
+    // expNonPositive's range.
+
+    private static final float EXP_NORMAL_MIN = -87.3f;
+
+    static float expFlushed(float a) {
+        return a < EXP_NORMAL_MIN ? 0f : expNonPositive(a);
+    }
+
+    static FloatVector expFlushed(FloatVector a) {
+        VectorMask<Float> under = a.lt(EXP_NORMAL_MIN);
+        return expNonPositive(a.blend(0f, under)).blend(0f, under);
+    }
+
     // ---- erfc for z ≥ 0 ----------------------------------------------------------------------
     // erfc(z) ≈ t·exp(−z² + P(t)), t = 1/(1 + z/2): a Chebyshev fit with relative error below
     // 1.2e-7 for every z ≥ 0, so both tails of GELU keep full float precision. Beyond Z_MAX erfc is

@@ -60,6 +60,11 @@ final class SoftmaxKernels {
         }
     }
 
+    /**
+     * The row's largest value. A NaN is passed over (it makes every exp of the row NaN anyway), which
+     * lets the vector loop be a compare and a blend: the Vector API's max, with Math.max's rules for
+     * NaN and signed zeros, took twice as long, a quarter of attention's softmax.
+     */
     static float rowMax(float[] x, int at, int n) {
         float max = Float.NEGATIVE_INFINITY;
         int i = 0;
@@ -67,12 +72,13 @@ final class SoftmaxKernels {
         if (bound > 0) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i < bound; i += S.length()) {
-                m = m.max(FloatVector.fromArray(S, x, at + i));
+                FloatVector v = FloatVector.fromArray(S, x, at + i);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
             }
-            max = m.reduceLanes(VectorOperators.MAX); // max is exact: any order gives the same bits
+            max = m.reduceLanes(VectorOperators.MAX); // exact: any order gives the same value
         }
         for (; i < n; i++) {
-            max = Math.max(max, x[at + i]);
+            max = x[at + i] > max ? x[at + i] : max;
         }
         return max;
     }
