@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GemmBlockingTest {
     private static final List<GemmParams> BLOCKINGS = List.of(GemmParams.DEFAULTS,
             new GemmParams(1, 1, 4, 3), new GemmParams(7, 7, 8, 4), new GemmParams(5, 10, 12, 0),
-            new GemmParams(64, 64, 64, 3), new GemmParams(256, 512, 256, 4), new GemmParams(192, 384, 64, 4));
+            new GemmParams(64, 64, 64, 3), new GemmParams(256, 512, 256, 4), new GemmParams(192, 384, 64, 4),
+            // one block for a row-major A, blocks of 7 for a transposed one, and the other way round
+            new GemmParams(7, 3072, 7, 8, 3), new GemmParams(7, 7, 3072, 8, 0));
 
     private static float[] random(SplittableRandom random, int size) {
         float[] x = new float[size];

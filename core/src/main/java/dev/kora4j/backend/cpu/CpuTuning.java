@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  */
 public final class CpuTuning {
     /** Bumped when the candidates or the kernels change, so that older choices are measured again. */
-    static final int TUNER_VERSION = 3;
+    static final int TUNER_VERSION = 4;
     private static final int ROUNDS = 7;
     private static volatile GemmParams gemm;
     private static double peak;
@@ -69,7 +69,7 @@ public final class CpuTuning {
     }
 
     private static GemmParams tuneOnFirstUse() {
-        System.err.println("kora4j: choosing the cpu GEMM blocking for " + machine() + " (once, about ten seconds); "
+        System.err.println("kora4j: choosing the cpu GEMM blocking for " + machine() + " (once, about half a minute); "
                 + "it is kept in " + cacheFile());
         return tune(score -> {}).gemm();
     }
@@ -115,7 +115,11 @@ public final class CpuTuning {
     }
 
     static synchronized Choice tune(int rounds, Consumer<GemmTuner.Score> progress) {
-        GemmTuner.Result result = new GemmTuner(rounds).tune(progress);
+        return tune(new GemmTuner(rounds), progress);
+    }
+
+    static synchronized Choice tune(GemmTuner tuner, Consumer<GemmTuner.Score> progress) {
+        GemmTuner.Result result = tuner.tune(progress);
         List<String> candidates = result.candidates().stream()
                 .map(s -> String.format(Locale.ROOT, "%s | %.1f", s.params(), s.geomean())).toList();
         Choice choice = new Choice(machine(), result.chosen(), FmaPeak.measureGflops(), result.confirmedDefaults().geomean(),
@@ -140,7 +144,8 @@ public final class CpuTuning {
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
             GemmParams params = new GemmParams(Integer.parseInt(p.getProperty("gemm.kc")),
-                    Integer.parseInt(p.getProperty("gemm.one_block_up_to")), Integer.parseInt(p.getProperty("gemm.mc")),
+                    Integer.parseInt(p.getProperty("gemm.one_block_up_to")),
+                    Integer.parseInt(p.getProperty("gemm.one_block_transposed_up_to")), Integer.parseInt(p.getProperty("gemm.mc")),
                     Integer.parseInt(p.getProperty("gemm.panel_vectors")));
             List<String> candidates = p.stringPropertyNames().stream().filter(k -> k.startsWith("candidate."))
                     .sorted((a, b) -> Integer.compare(index(a), index(b))).map(p::getProperty).toList();
@@ -164,6 +169,7 @@ public final class CpuTuning {
         p.setProperty("machine", choice.machine());
         p.setProperty("gemm.kc", Integer.toString(choice.gemm().kc()));
         p.setProperty("gemm.one_block_up_to", Integer.toString(choice.gemm().oneBlockUpTo()));
+        p.setProperty("gemm.one_block_transposed_up_to", Integer.toString(choice.gemm().oneBlockTransposedUpTo()));
         p.setProperty("gemm.mc", Integer.toString(choice.gemm().mc()));
         p.setProperty("gemm.panel_vectors", Integer.toString(choice.gemm().panelVectors()));
         p.setProperty("peak_gflops", Double.toString(choice.peakGflops()));

@@ -38,6 +38,12 @@ public final class GemmCase {
         return x;
     }
 
+    /** Whether p and q cut this product alike (the same k-blocks, rows per task and panel width). */
+    boolean blockedAlike(GemmParams p, GemmParams q) {
+        boolean aTransposed = transA && m > 1;
+        return p.kcFor(k, aTransposed) == q.kcFor(k, aTransposed) && p.mc() == q.mc() && p.panelWidth(n) == q.panelWidth(n);
+    }
+
     public double flops() {
         return 2.0 * m * k * n * batch;
     }

@@ -5,13 +5,17 @@ package dev.kora4j.backend.cpu;
  * it changes a result's bits: each element of C is one fma chain over k in order, whatever the
  * k-blocks, row blocks or panel widths (see {@link GemmKernels}).
  *
- * @param kc            depth of a k-block: a kc × panel slice of B should stay in L1 while A's rows stream past it
- * @param oneBlockUpTo  a k up to this is one block (C is loaded and stored once)
- * @param mc            rows of C per task: an mc × kc block of A should stay in L2
- * @param panelVectors  columns of a B panel in vectors (3 or 4), or 0: four where n is a multiple of
- *                      four vectors but not of three (a ViT head's 64 columns), else three
+ * @param kc                     depth of a k-block: a kc × panel slice of B should stay in L1 while A's rows stream past it
+ * @param oneBlockUpTo           a k up to this is one block (C is loaded and stored once), where A's rows lie along k
+ * @param oneBlockTransposedUpTo the same where A is stored transposed (read down its columns, a cache line
+ *                               per k step), which can want shorter blocks: on a Zen 4 under AVX2 one block
+ *                               of k = 2048 made 768×2048×192 with a transposed A slower (92 against 106–117
+ *                               GFLOP/s) and the same product with a row-major A faster (150 against 100)
+ * @param mc                     rows of C per task: an mc × kc block of A should stay in L2
+ * @param panelVectors           columns of a B panel in vectors (3 or 4), or 0: four where n is a multiple of
+ *                               four vectors but not of three (a ViT head's 64 columns), else three
  */
-public record GemmParams(int kc, int oneBlockUpTo, int mc, int panelVectors) {
+public record GemmParams(int kc, int oneBlockUpTo, int oneBlockTransposedUpTo, int mc, int panelVectors) {
     /**
      * The blocking tuned by hand on an Intel Cascade Lake (two AVX-512 FMA units per core); always
      * among the autotuner's candidates, so it never chooses worse than these.
@@ -19,16 +23,22 @@ public record GemmParams(int kc, int oneBlockUpTo, int mc, int panelVectors) {
     public static final GemmParams DEFAULTS = new GemmParams(128, 256, 128, 0);
 
     public GemmParams {
-        if (kc < 1 || oneBlockUpTo < kc || mc < Gemm.MR || mc % Gemm.MR != 0
+        if (kc < 1 || oneBlockUpTo < kc || oneBlockTransposedUpTo < kc || mc < Gemm.MR || mc % Gemm.MR != 0
                 || !(panelVectors == 0 || panelVectors == 3 || panelVectors == 4)) {
             throw new IllegalArgumentException("invalid GEMM blocking: kc " + kc + ", one block up to " + oneBlockUpTo
-                    + ", mc " + mc + " (a positive multiple of " + Gemm.MR + "), panel vectors " + panelVectors + " (0, 3 or 4)");
+                    + " (transposed A: " + oneBlockTransposedUpTo + ", both at least kc), mc " + mc + " (a positive multiple of "
+                    + Gemm.MR + "), panel vectors " + panelVectors + " (0, 3 or 4)");
         }
     }
 
-    /** The depth of k's blocks. */
-    int kcFor(int k) {
-        return k <= oneBlockUpTo ? k : kc;
+    /** One one-block limit for both layouts of A. */
+    public GemmParams(int kc, int oneBlockUpTo, int mc, int panelVectors) {
+        this(kc, oneBlockUpTo, oneBlockUpTo, mc, panelVectors);
+    }
+
+    /** The depth of k's blocks for an A stored transposed or not. */
+    int kcFor(int k, boolean aTransposed) {
+        return k <= (aTransposed ? oneBlockTransposedUpTo : oneBlockUpTo) ? k : kc;
     }
 
     /** Columns per panel of B for n columns of C. */
@@ -41,9 +51,10 @@ public record GemmParams(int kc, int oneBlockUpTo, int mc, int panelVectors) {
         return (four ? 4 : 3) * lanes;
     }
 
-    /** The form `kora bench tune` prints and the cache stores: "kc=128 one-block<=256 mc=128 panel=auto". */
+    /** The form `kora bench tune` prints and the cache stores: "kc=128 one-block<=256 transposed<=256 mc=128 panel=auto". */
     @Override
     public String toString() {
-        return "kc=" + kc + " one-block<=" + oneBlockUpTo + " mc=" + mc + " panel=" + (panelVectors == 0 ? "auto" : panelVectors + "v");
+        return "kc=" + kc + " one-block<=" + oneBlockUpTo + " transposed<=" + oneBlockTransposedUpTo + " mc=" + mc
+                + " panel=" + (panelVectors == 0 ? "auto" : panelVectors + "v");
     }
 }
