@@ -12,10 +12,11 @@ import java.util.function.Consumer;
 /**
  * Chooses {@link GemmParams} for this machine by measurement, as BLIS's and ATLAS's tuners do: a
  * coordinate search from {@link GemmParams#DEFAULTS} over the one-block limits (for a row-major and a
- * transposed A), k-block depth, row block and panel width, the candidates of each step timed side by side on the GEMM shapes of a ViT
- * step, then the winner timed against the defaults once more and kept only if it is faster. A
- * candidate is scored by the geometric mean of its GFLOP/s over the shapes, so every shape counts
- * alike; within a step, over the shapes it cuts differently from the best so far.
+ * transposed A), k-block depth, row block and panel width, the candidates of each step timed side by
+ * side on the GEMM shapes of a ViT step, then the winner timed against the defaults once more and
+ * kept only if it is faster. A candidate is scored by the geometric mean of its GFLOP/s over the
+ * shapes, so every shape counts alike; within a step, over the shapes it cuts differently from the
+ * best so far.
  */
 public final class GemmTuner {
     /**
