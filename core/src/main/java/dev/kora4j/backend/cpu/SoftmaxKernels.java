@@ -61,9 +61,10 @@ final class SoftmaxKernels {
     }
 
     /**
-     * The row's largest value. A NaN is passed over (it makes every exp of the row NaN anyway), which
-     * lets the vector loop be a compare and a blend: the Vector API's max, with Math.max's rules for
-     * NaN and signed zeros, took twice as long, a quarter of attention's softmax.
+     * The row's largest value. A NaN is passed over (its exp makes the row's sum, and so every
+     * output, NaN anyway), which lets the vector loop be a compare and a blend: the Vector API's max,
+     * with Math.max's rules for NaN and signed zeros, took twice as long, and this pass is a quarter
+     * of attention's softmax.
      */
     static float rowMax(float[] x, int at, int n) {
         float max = Float.NEGATIVE_INFINITY;
