@@ -63,8 +63,8 @@ final class AttentionKernels {
     /**
      * a ← softmax(scale·a) over one row: the max (scale·max is the max of the scaled row, as
      * scale > 0), exp(scale·a − max), the sum, the division. The exponents are ≤ 0, which lets exp
-     * skip its clamps ({@link FastMath#expFlushed}); a loop that also summed the exps, or one that
-     * took the row's end as a masked vector, outgrew the JIT's inlining budget and ran slower.
+     * skip its clamps ({@link FastMath#expFlushed}). A loop that also summed the exps and took the
+     * row's end as a masked vector ran slower: the JIT boxed its vectors (288 bytes a row).
      */
     private static void scaledSoftmaxRow(float[] a, int at, int n, float scale) {
         float negMax = -SoftmaxKernels.rowMax(a, at, n) * scale;
