@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class CpuTuningTest {
 
         assertTrue(timed.stream().anyMatch(s -> s.params().equals(GemmParams.DEFAULTS)), "the defaults are a candidate");
         assertTrue(timed.stream().anyMatch(s -> s.params().equals(choice.gemm())), "the choice is a timed candidate");
-        assertTrue(timed.stream().allMatch(s -> s.gflops().keySet().equals(java.util.Set.copyOf(products)) && s.geomean() > 0));
+        assertTrue(timed.stream().allMatch(s -> s.gflops().keySet().equals(Set.copyOf(products)) && s.geomean() > 0));
         assertTrue(choice.gemm().equals(GemmParams.DEFAULTS) || choice.chosenGflops() > choice.defaultsGflops(),
                 "a choice other than the defaults was faster than them side by side");
         assertEquals(choice.gemm(), CpuTuning.current(), "the process uses its choice");

@@ -101,7 +101,7 @@ public final class Gemm {
             }
             return;
         }
-        Blocks bl = Blocks.of(params, n, k, a.colStride() != 1 && a.rowStride() == 1);
+        Blocks bl = Blocks.of(params, n, k, a);
         int mc = params.mc();
         int panels = bl.panels();
         int kBlocks = bl.kBlocks();
@@ -223,8 +223,8 @@ public final class Gemm {
 
     /** B's columns in panels of nr (the last one may be narrower), k in blocks of kc; packed, panel p of k-block kb is depth × nr floats. */
     private record Blocks(int n, int k, int nr, int panels, int kc, int kBlocks) {
-        static Blocks of(GemmParams params, int n, int k, boolean aTransposed) {
-            int kc = params.kcFor(k, aTransposed);
+        static Blocks of(GemmParams params, int n, int k, Matrix a) {
+            int kc = params.kcFor(k, a);
             int nr = params.panelWidth(n);
             return new Blocks(n, k, nr, (n + nr - 1) / nr, kc, (k + kc - 1) / kc);
         }

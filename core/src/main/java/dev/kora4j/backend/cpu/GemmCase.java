@@ -40,8 +40,7 @@ public final class GemmCase {
 
     /** Whether p and q cut this product alike (the same k-blocks, rows per task and panel width). */
     boolean blockedAlike(GemmParams p, GemmParams q) {
-        boolean aTransposed = transA && m > 1;
-        return p.kcFor(k, aTransposed) == q.kcFor(k, aTransposed) && p.mc() == q.mc() && p.panelWidth(n) == q.panelWidth(n);
+        return p.kcFor(k, a(0)) == q.kcFor(k, a(0)) && p.mc() == q.mc() && p.panelWidth(n) == q.panelWidth(n);
     }
 
     public double flops() {

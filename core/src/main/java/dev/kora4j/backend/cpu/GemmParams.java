@@ -41,6 +41,34 @@ public record GemmParams(int kc, int oneBlockUpTo, int oneBlockTransposedUpTo, i
         return k <= (aTransposed ? oneBlockTransposedUpTo : oneBlockUpTo) ? k : kc;
     }
 
+    /** The same for A as it lies: transposed when it is read down its columns (unit row stride only). */
+    int kcFor(int k, Gemm.Matrix a) {
+        return kcFor(k, a.colStride() != 1 && a.rowStride() == 1);
+    }
+
+    /** These parameters with another one-block limit for a row-major A. */
+    GemmParams withOneBlockUpTo(int limit) {
+        return new GemmParams(kc, limit, oneBlockTransposedUpTo, mc, panelVectors);
+    }
+
+    /** These parameters with another one-block limit for a transposed A. */
+    GemmParams withOneBlockTransposedUpTo(int limit) {
+        return new GemmParams(kc, oneBlockUpTo, limit, mc, panelVectors);
+    }
+
+    /** These parameters with another k-block depth, the one-block limits raised to it where below. */
+    GemmParams withKc(int depth) {
+        return new GemmParams(depth, Math.max(depth, oneBlockUpTo), Math.max(depth, oneBlockTransposedUpTo), mc, panelVectors);
+    }
+
+    GemmParams withMc(int rows) {
+        return new GemmParams(kc, oneBlockUpTo, oneBlockTransposedUpTo, rows, panelVectors);
+    }
+
+    GemmParams withPanelVectors(int vectors) {
+        return new GemmParams(kc, oneBlockUpTo, oneBlockTransposedUpTo, mc, vectors);
+    }
+
     /** Columns per panel of B for n columns of C. */
     int panelWidth(int n) {
         int lanes = Simd.LANES;

@@ -119,18 +119,11 @@ public final class GemmTuner {
     static List<GemmParams> alongAxis(GemmParams p, int axis) {
         List<GemmParams> out = new ArrayList<>();
         switch (axis) {
-            case 0 -> oneBlockLimits(p, p.oneBlockUpTo()).forEach(limit ->
-                    out.add(new GemmParams(p.kc(), limit, p.oneBlockTransposedUpTo(), p.mc(), p.panelVectors())));
-            case 1 -> oneBlockLimits(p, p.oneBlockTransposedUpTo()).forEach(limit ->
-                    out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), limit, p.mc(), p.panelVectors())));
-            case 2 -> {
-                for (int kc : KC) {
-                    out.add(new GemmParams(kc, Math.max(kc, p.oneBlockUpTo()), Math.max(kc, p.oneBlockTransposedUpTo()), p.mc(),
-                            p.panelVectors()));
-                }
-            }
-            case 3 -> { for (int mc : MC) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), p.oneBlockTransposedUpTo(), mc, p.panelVectors())); }
-            default -> { for (int v : PANEL_VECTORS) out.add(new GemmParams(p.kc(), p.oneBlockUpTo(), p.oneBlockTransposedUpTo(), p.mc(), v)); }
+            case 0 -> oneBlockLimits(p, p.oneBlockUpTo()).forEach(limit -> out.add(p.withOneBlockUpTo(limit)));
+            case 1 -> oneBlockLimits(p, p.oneBlockTransposedUpTo()).forEach(limit -> out.add(p.withOneBlockTransposedUpTo(limit)));
+            case 2 -> { for (int kc : KC) out.add(p.withKc(kc)); }
+            case 3 -> { for (int mc : MC) out.add(p.withMc(mc)); }
+            default -> { for (int v : PANEL_VECTORS) out.add(p.withPanelVectors(v)); }
         }
         return out;
     }
