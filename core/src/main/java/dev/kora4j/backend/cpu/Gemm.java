@@ -11,8 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   for each k-block of kc:          B packed once into panels of nr columns (kc × nr each)
  *     for each task (a tile of C):   A's rows of the tile read in place (or packed into panels of MR rows)
- *       for each B panel, A panel:   a register tile keeps MR × (1..4 vectors) of C ({@link GemmKernels}); in the
- *                                    last k-block it goes on for the epilogue's rank-r and bias steps ({@link GemmTailKernels})
+ *       for each B panel, A panel:   a register tile keeps MR × (1..4 vectors) of C ({@link GemmKernels})
  * </pre>
  *
  * Operands are strided views (element (i, j) at offset + i·rowStride + j·colStride), so a
@@ -115,21 +114,15 @@ public final class Gemm {
         float[] packedB = Scratch.get().packedB(anyPacked ? k * panels * nr : 0);
         int rank = epilogue == null ? 0 : epilogue.rank;
         FLOPS.add(2L * m * n * rank);
-        // the epilogue's tail steps for the last k-block's tiles: v's rank rows, then the bias as a
-        // row of its own against a column of ones in u (fma(1, bias, c) is c + bias, rounded once)
-        boolean biasInTiles = epilogue != null && epilogue.biasInTiles();
-        int tail = rank + (biasInTiles ? 1 : 0);
-        float[] packedV = Scratch.get().packedV(tail * panels * nr);
+        // an epilogue's low-rank v, packed like one more k-block of B (of depth rank)
+        float[] packedV = Scratch.get().packedV(rank * panels * nr);
         forEach(parallel, kBlocks * panels, task -> {
             int kb = task / panels, p = task % panels;
             if (!directB || bl.cols(p) < nr) {
                 packB(b, kb * bl.kc(), bl.depth(kb), bl.start(p), bl.cols(p), nr, packedB, bl.packedAt(kb, p));
             }
             if (kb == 0 && rank > 0) {
-                packB(epilogue.v, 0, rank, bl.start(p), bl.cols(p), nr, packedV, p * tail * nr);
-            }
-            if (kb == 0 && biasInTiles) {
-                packB(epilogue.biasRow(), 0, 1, bl.start(p), bl.cols(p), nr, packedV, (p * tail + rank) * nr);
+                packB(epilogue.v, 0, rank, bl.start(p), bl.cols(p), nr, packedV, p * rank * nr);
             }
         });
 
@@ -149,9 +142,9 @@ public final class Gemm {
             int packedRows = !directA ? rows : rows % MR;
             int packedFrom = rows - packedRows;
             float[] packedA = scratch.packedA(bl.kc() * ((packedRows + MR - 1) / MR * MR));
-            float[] packedU = scratch.packedU(tail * ((rows + MR - 1) / MR * MR));
-            if (tail > 0) {
-                packTail(epilogue.u, rank, i0, rows, tail, packedU);
+            float[] packedU = scratch.packedU(rank * ((rows + MR - 1) / MR * MR));
+            if (rank > 0) {
+                packA(epilogue.u, i0, rows, 0, rank, packedU);
             }
             float[] tile = scratch.tile();
             for (int kb = 0; kb < kBlocks; kb++) {
@@ -175,45 +168,42 @@ public final class Gemm {
                         int aRow = inPlace ? a.rowStride() : 1;
                         int aStep = inPlace ? a.colStride() : MR;
                         int cAt = cOffset + (i0 + ir) * ldc + j0;
-                        int tailSteps = last ? tail : 0;
-                        tile(tileRows, cols, nr, add, kc, aData, aAt, aRow, aStep, bData, bAt, bStep,
-                                tailSteps, packedU, ir * tail, packedV, p * tail * nr, c, cAt, ldc, tile);
+                        tile(tileRows, cols, nr, kc, aData, aAt, aRow, aStep, bData, bAt, bStep, c, cAt, ldc, add, tile);
+                        if (last && rank > 0) { // C += u·v: one more k-block, from the packed u and v
+                            tile(tileRows, cols, nr, rank, packedU, ir * rank, 1, MR, packedV, p * rank * nr, nr, c, cAt, ldc, true, tile);
+                        }
                     }
                 }
                 if (last && epilogue != null && p1 > p0) {
                     // the rest of the epilogue along the task's whole rows: per tile, a row was a few
                     // vectors long, and the loops' setup cost more than adding a bias and a residual
                     int j0 = bl.start(p0), width = bl.start(p1 - 1) + bl.cols(p1 - 1) - j0;
-                    epilogue.finish(c, cOffset + i0 * ldc + j0, ldc, i0, j0, rows, width, biasInTiles);
+                    epilogue.finish(c, cOffset + i0 * ldc + j0, ldc, i0, j0, rows, width);
                 }
             }
         });
     }
 
     /**
-     * One register tile: C[rows × cols at cAt] = (or += when add) A·B over kc steps, then + u·v over
-     * tail steps (the epilogue's, packed; none: tail 0), by the narrowest kernel that covers the columns
-     * (the scalar path: always the panel's width nr). An edge tile works on the buffer tile, which holds
-     * C's corner first when it adds.
+     * One register tile: C[rows × cols at cAt] = (or += when add) A·B over kc steps, by the narrowest
+     * kernel that covers the columns (the scalar path: always the panel's width nr). An edge tile
+     * works on the buffer tile, which holds C's corner first when it adds.
      */
-    private static void tile(int rows, int cols, int nr, boolean add, int kc, float[] a, int aAt, int aRow, int aStep,
-                             float[] b, int bAt, int bStep, int tail, float[] u, int uAt, float[] v, int vAt,
-                             float[] c, int cAt, int ldc, float[] buffer) {
+    private static void tile(int rows, int cols, int nr, int kc, float[] a, int aAt, int aRow, int aStep,
+                             float[] b, int bAt, int bStep, float[] c, int cAt, int ldc, boolean add, float[] buffer) {
         int nv = (Simd.ENABLED ? cols + L - 1 : nr) / L;
-        boolean whole = rows == MR && cols == nv * L;
-        if (add && !whole) {
-            GemmKernels.gather(c, cAt, ldc, rows, cols, buffer);
-        }
-        float[] out = whole ? c : buffer;
-        int outAt = whole ? cAt : 0, ldo = whole ? ldc : NR;
-        if (tail > 0) {
-            GemmTailKernels.tile(nv, add, kc, a, aAt, aRow, aStep, b, bAt, bStep, tail, u, uAt, v, vAt, nr, out, outAt, ldo);
+        if (rows == MR && cols == nv * L) {
+            if (add) {
+                GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+            } else {
+                GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, c, cAt, ldc);
+            }
         } else if (add) {
-            GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, out, outAt, ldo);
+            GemmKernels.gather(c, cAt, ldc, rows, cols, buffer);
+            GemmKernels.tileAdd(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
+            GemmKernels.flush(buffer, c, cAt, ldc, rows, cols);
         } else {
-            GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, out, outAt, ldo);
-        }
-        if (!whole) {
+            GemmKernels.tile(nv, kc, a, aAt, aRow, aStep, b, bAt, bStep, buffer, 0, NR);
             GemmKernels.flush(buffer, c, cAt, ldc, rows, cols);
         }
     }
@@ -227,7 +217,7 @@ public final class Gemm {
         int mc = params.mc();
         forEach(parallel, (m + mc - 1) / mc, task -> {
             int i0 = task * mc;
-            epilogue.finish(c, cOffset + i0 * ldc, ldc, i0, 0, Math.min(mc, m - i0), n, false);
+            epilogue.finish(c, cOffset + i0 * ldc, ldc, i0, 0, Math.min(mc, m - i0), n);
         });
     }
 
@@ -303,22 +293,6 @@ public final class Gemm {
         if (cols < nr) {
             for (int kk = 0; kk < kc; kk++) {
                 Arrays.fill(out, at + kk * nr + cols, at + (kk + 1) * nr, 0f);
-            }
-        }
-    }
-
-    /**
-     * The tail's A side for rows i0..i0+rows, as panels of MR rows of steps values each: u's rank
-     * columns, then ones (the bias row's factor) where steps > rank; zero past the last row.
-     */
-    private static void packTail(Matrix u, int rank, int i0, int rows, int steps, float[] out) {
-        for (int ir = 0; ir < rows; ir += MR) {
-            for (int r = 0; r < MR; r++) {
-                for (int p = 0; p < steps; p++) {
-                    boolean real = ir + r < rows;
-                    out[ir * steps + p * MR + r] = !real ? 0f
-                            : p < rank ? u.data()[u.offset() + (i0 + ir + r) * u.rowStride() + p * u.colStride()] : 1f;
-                }
             }
         }
     }

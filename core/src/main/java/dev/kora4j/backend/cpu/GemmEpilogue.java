@@ -4,14 +4,12 @@ import dev.kora4j.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * What {@link Gemm} does to C after its last k-block: C += u·v (a rank-r update) in each register
+ * What {@link Gemm} does to C after its last k-block: C += u·v (a rank-r update) on each register
  * tile, then ({@link #finish}) along a task's rows once its last panel is done: unscaled = C when kept,
  * C = scale ⊙ C per column, C += bias, then out = GELU(C) when gelu (C keeps the pre-activation),
- * then out += residual (out is C itself without gelu). Where nothing comes between the update and the
- * bias ({@link #biasInTiles}), the tiles add the bias too, as one more step of their fma chains:
- * fma(1, bias, C) is C + bias rounded once, the same bits. Each element goes through the same steps
- * in the same order however the tiles are cut, so the result does not depend on the thread count. u
- * is [M, r], v [r, N]; out, unscaled and residual share C's row stride.
+ * then out += residual (out is C itself without gelu). Each element goes through the same steps in
+ * the same order however the tiles are cut, so the result does not depend on the thread count. u is
+ * [M, r], v [r, N]; out, unscaled and residual share C's row stride.
  */
 final class GemmEpilogue {
     final Gemm.Matrix u;
@@ -58,25 +56,11 @@ final class GemmEpilogue {
         return rank > 0;
     }
 
-    /** Whether the register tiles can add the bias: no unscaled copy and no scale come before it. */
-    boolean biasInTiles() {
-        return bias != null && unscaled == null && scale == null;
-    }
-
-    /** The bias as a matrix of one row, for packing beside v. */
-    Gemm.Matrix biasRow() {
-        return new Gemm.Matrix(bias, biasAt, 0, 1);
-    }
-
     /**
-     * Scale, bias (unless the tiles added it: biasAdded), GELU and residual for C's rows i..i+rows,
-     * columns j..j+cols (at c[cAt], row stride ldc), after the rank-r update. Each step is its own small
-     * loop so the JIT keeps its vectors in registers.
+     * Scale, bias, GELU and residual for C's rows i..i+rows, columns j..j+cols (at c[cAt], row stride
+     * ldc), after the rank-r update. Each step is its own small loop so the JIT keeps its vectors in registers.
      */
-    void finish(float[] c, int cAt, int ldc, int i, int j, int rows, int cols, boolean biasAdded) {
-        if (biasAdded && !gelu && residual == null) {
-            return; // all done in the tiles
-        }
+    void finish(float[] c, int cAt, int ldc, int i, int j, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int at = cAt + r * ldc, element = (i + r) * ldc + j;
             if (unscaled != null) {
@@ -85,7 +69,7 @@ final class GemmEpilogue {
             if (scale != null) {
                 mulRow(c, at, scale, scaleAt + j, c, at, cols);
             }
-            if (bias != null && !biasAdded) {
+            if (bias != null) {
                 addRow(c, at, bias, biasAt + j, c, at, cols);
             }
             float[] dst = c;

@@ -1,7 +1,5 @@
 package dev.kora4j.backend.cpu;
 
-import static dev.kora4j.backend.cpu.GemmKernels.start;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -183,5 +181,9 @@ final class GemmFewRows {
         c5.intoArray(c, ci + 5 * ldc);
         c6.intoArray(c, ci + 6 * ldc);
         c7.intoArray(c, ci + 7 * ldc);
+    }
+
+    private static FloatVector start(float[] c, int at, boolean fromC) {
+        return fromC ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
     }
 }

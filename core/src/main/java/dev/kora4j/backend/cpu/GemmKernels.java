@@ -253,11 +253,6 @@ final class GemmKernels {
         return FloatVector.fromArray(S, c, at);
     }
 
-    /** A register tile's accumulator starts from C (fromC) or from zero. */
-    static FloatVector start(float[] c, int at, boolean fromC) {
-        return fromC ? load(c, at) : FloatVector.zero(S);
-    }
-
     private static void tile2(int kc, float[] a, int ai, int aRow, int aStep,
                               float[] b, int bi, int bStep, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00;
