@@ -44,24 +44,29 @@ class GemmBlockingTest {
         return x.data()[x.offset() + i * x.rowStride() + j * x.colStride()];
     }
 
-    @ParameterizedTest(name = "m={0} n={1} k={2} {3} accumulate={4} rank={5}")
+    @ParameterizedTest(name = "m={0} n={1} k={2} {3} accumulate={4} rank={5} bias={6}")
     @CsvSource({
-        "1,1,1,nn,false,0", "13,50,300,nt,false,0", "37,97,513,tn,true,0", "70,64,259,nn,false,0",
-        "130,128,600,ss,true,0", "9,200,40,nt,true,0", "65,65,64,nt,false,0", "197,64,197,tn,false,0",
-        "130,8,577,nn,false,0", "61,48,129,nn,false,0",
+        "1,1,1,nn,false,0,false", "13,50,300,nt,false,0,false", "37,97,513,tn,true,0,false", "70,64,259,nn,false,0,false",
+        "130,128,600,ss,true,0,false", "9,200,40,nt,true,0,false", "65,65,64,nt,false,0,false",
+        "197,64,197,tn,false,0,false",
+        "130,8,577,nn,false,0,false", "61,48,129,nn,false,0,false",
         // a few rows over a long k (LoRA's dA = tᵀ·x, KoRA's 3r = 24 rows): GemmFewRows, whole and partial tiles
-        "8,192,1576,tn,false,0", "5,64,300,tn,true,0", "24,96,257,nn,false,0", "13,32,256,sn,true,0", "8,64,400,tn,false,4",
+        "8,192,1576,tn,false,0,false", "5,64,300,tn,true,0,false", "24,96,257,nn,false,0,false", "13,32,256,sn,true,0,false",
+        "8,64,400,tn,false,4,true",
         // a linear with LoRA's rank-r update and a bias in the epilogue
-        "45,100,300,nt,false,8", "130,192,200,nn,false,8", "17,64,1,nt,false,3",
+        "45,100,300,nt,false,8,true", "130,192,200,nn,false,8,true", "17,64,1,nt,false,3,true",
         // ... where some tasks' column ranges are empty (5 panels in blocks of 2 for 4 tasks a row block)
-        "300,300,70,nt,false,8", "100,300,50,nn,false,8"})
-    void everyBlockingGivesTheFmaChainsBits(int m, int n, int k, String layout, boolean accumulate, int rank) {
+        "300,300,70,nt,false,8,true", "100,300,50,nn,false,8,true",
+        // a linear with a bias alone (as in inference), and one whose thin output takes the bias in a pass of its own
+        "45,100,300,nt,false,0,true", "70,61,259,tn,false,0,true", "130,8,577,nn,false,0,true"})
+    void everyBlockingGivesTheFmaChainsBits(int m, int n, int k, String layout, boolean accumulate, int rank, boolean bias) {
+        boolean epilogue = rank > 0 || bias;
         SplittableRandom random = new SplittableRandom(m * 31L + n * 7L + k);
         Gemm.Matrix a = view(random(random, 2 + 2 * m * k), m, k, layout.charAt(0));
         Gemm.Matrix b = view(random(random, 2 + 2 * k * n), k, n, layout.charAt(1));
         Gemm.Matrix u = new Gemm.Matrix(random(random, 1 + m * rank), 1, rank, 1);
         Gemm.Matrix v = new Gemm.Matrix(random(random, 1 + rank * n), 1, n, 1);
-        float[] bias = random(random, n);
+        float[] biasRow = random(random, n);
         float[] c0 = random(random, m * n);
         float[] want = new float[m * n];
         for (int i = 0; i < m; i++) {
@@ -70,11 +75,11 @@ class GemmBlockingTest {
                 for (int p = 0; p < k; p++) {
                     acc = Math.fma(at(a, i, p), at(b, p, j), acc);
                 }
-                if (rank > 0) {
-                    for (int p = 0; p < rank; p++) {
-                        acc = Math.fma(at(u, i, p), at(v, p, j), acc);
-                    }
-                    acc += bias[j];
+                for (int p = 0; p < rank; p++) {
+                    acc = Math.fma(at(u, i, p), at(v, p, j), acc);
+                }
+                if (epilogue) {
+                    acc += biasRow[j];
                 }
                 want[i * n + j] = acc;
             }
@@ -82,9 +87,9 @@ class GemmBlockingTest {
         for (GemmParams blocking : BLOCKINGS) {
             for (boolean serial : new boolean[] {false, true}) {
                 float[] c = c0.clone();
-                if (rank > 0) {
-                    GemmEpilogue epilogue = new GemmEpilogue(u, v, rank, null, 0, null, 0, bias, 0, null, 0, null, 0);
-                    Gemm.multiply(blocking, m, n, k, a, b, c, 0, n, epilogue);
+                if (epilogue) {
+                    GemmEpilogue linear = new GemmEpilogue(u, v, rank, null, 0, null, 0, biasRow, 0, null, 0, null, 0);
+                    Gemm.multiply(blocking, m, n, k, a, b, c, 0, n, linear);
                 } else if (serial) {
                     Gemm.multiplySerial(blocking, m, n, k, a, b, c, 0, n, accumulate);
                 } else {
