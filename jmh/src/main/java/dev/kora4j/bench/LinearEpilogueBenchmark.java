@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC"})
 public class LinearEpilogueBenchmark {
     @Param({"1576x192x768xgelu", "1576x768x192xresidual", "4160x192x768xgelu", "4160x768x192xresidual"})
     public String shape;
