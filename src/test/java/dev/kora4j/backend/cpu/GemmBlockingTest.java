@@ -48,8 +48,7 @@ class GemmBlockingTest {
     @CsvSource({
         "1,1,1,nn,false,0,false", "13,50,300,nt,false,0,false", "37,97,513,tn,true,0,false", "70,64,259,nn,false,0,false",
         "130,128,600,ss,true,0,false", "9,200,40,nt,true,0,false", "65,65,64,nt,false,0,false",
-        "197,64,197,tn,false,0,false",
-        "130,8,577,nn,false,0,false", "61,48,129,nn,false,0,false",
+        "197,64,197,tn,false,0,false", "130,8,577,nn,false,0,false", "61,48,129,nn,false,0,false",
         // a few rows over a long k (LoRA's dA = tᵀ·x, KoRA's 3r = 24 rows): GemmFewRows, whole and partial tiles
         "8,192,1576,tn,false,0,false", "5,64,300,tn,true,0,false", "24,96,257,nn,false,0,false", "13,32,256,sn,true,0,false",
         "8,64,400,tn,false,4,true",
@@ -57,7 +56,7 @@ class GemmBlockingTest {
         "45,100,300,nt,false,8,true", "130,192,200,nn,false,8,true", "17,64,1,nt,false,3,true",
         // ... where some tasks' column ranges are empty (5 panels in blocks of 2 for 4 tasks a row block)
         "300,300,70,nt,false,8,true", "100,300,50,nn,false,8,true",
-        // a linear with a bias alone (as in inference), and one whose thin output takes the bias in a pass of its own
+        // a linear with a bias alone (as in inference), also with edge panels and a narrow output
         "45,100,300,nt,false,0,true", "70,61,259,tn,false,0,true", "130,8,577,nn,false,0,true"})
     void everyBlockingGivesTheFmaChainsBits(int m, int n, int k, String layout, boolean accumulate, int rank, boolean bias) {
         boolean epilogue = rank > 0 || bias;
