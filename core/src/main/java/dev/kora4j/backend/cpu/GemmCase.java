@@ -40,7 +40,8 @@ public final class GemmCase {
 
     /** Whether p and q cut this product alike (the same k-blocks, rows per task and panel width). */
     boolean blockedAlike(GemmParams p, GemmParams q) {
-        return p.kcFor(k, a(0)) == q.kcFor(k, a(0)) && p.mc() == q.mc() && p.panelWidth(n) == q.panelWidth(n);
+        Gemm.Matrix first = a(0);
+        return p.kcFor(k, first) == q.kcFor(k, first) && p.mc() == q.mc() && p.panelWidth(n) == q.panelWidth(n);
     }
 
     public double flops() {
