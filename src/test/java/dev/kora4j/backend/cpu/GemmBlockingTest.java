@@ -51,7 +51,7 @@ class GemmBlockingTest {
         "197,64,197,tn,false,0,false", "130,8,577,nn,false,0,false", "61,48,129,nn,false,0,false",
         // a few rows over a long k (LoRA's dA = tᵀ·x, KoRA's 3r = 24 rows): GemmFewRows, whole and partial tiles
         "8,192,1576,tn,false,0,false", "5,64,300,tn,true,0,false", "24,96,257,nn,false,0,false", "13,32,256,sn,true,0,false",
-        "8,64,400,tn,false,4,true",
+        "8,64,400,tn,false,4,true", "10,64,300,nn,false,0,false", "7,96,260,tn,true,0,false",
         // a linear with LoRA's rank-r update and a bias in the epilogue
         "45,100,300,nt,false,8,true", "130,192,200,nn,false,8,true", "17,64,1,nt,false,3,true",
         // ... where some tasks' column ranges are empty (5 panels in blocks of 2 for 4 tasks a row block)
