@@ -67,12 +67,13 @@ final class StepBench implements Runnable {
 
         ThreadMXBean threadsBean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] ms = new double[steps];
-        long allocated = 0, flops0 = 0;
+        long allocated = 0, flops0 = 0, jit0 = 0;
         dev.kora4j.tensor.BufferPool pool = new dev.kora4j.tensor.BufferPool();
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 dev.kora4j.autograd.Profile.reset();
                 flops0 = Gemm.flops();
+                jit0 = jitMillis();
             }
             long bytes0 = threadsBean.getTotalThreadAllocatedBytes();
             clock.start();
@@ -99,6 +100,8 @@ final class StepBench implements Runnable {
         out.put("ms_per_step", round(median));
         out.put("peak_rss_mb", round(peakRssMb()));
         out.put("alloc_mb_per_step", round(allocated / 1e6 / steps));
+        // the JIT still compiling while steps are timed: its threads share the cores with the steps
+        out.put("jit_ms_while_timed", jitMillis() - jit0);
         if (d == Device.CPU) { // the GEMMs' operations (the step's bulk) per second, against this machine's FMA peak
             double gflopPerStep = (Gemm.flops() - flops0) / (double) steps / 1e9;
             double gflops = gflopPerStep / (median / 1000);
@@ -115,6 +118,12 @@ final class StepBench implements Runnable {
         if (dev.kora4j.autograd.Profile.ENABLED) {
             System.err.print(dev.kora4j.autograd.Profile.table(steps));
         }
+    }
+
+    /** The JIT compilers' accumulated time so far (0 where the JVM does not measure it). */
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private PeftModel build(ViTConfig config, Device d) {

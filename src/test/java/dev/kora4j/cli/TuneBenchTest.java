@@ -79,5 +79,6 @@ class TuneBenchTest {
         double gflops = json.get("gflops").asDouble(), peak = json.get("peak_gflops").asDouble();
         assertTrue(json.get("gemm_gflop_per_step").asDouble() > 0 && gflops > 0 && peak > 0, json.toString());
         assertEquals(gflops / peak, json.get("fraction_of_peak").asDouble(), 0.006, json.toString());
+        assertTrue(json.path("jit_ms_while_timed").isIntegralNumber() && json.get("jit_ms_while_timed").asLong() >= 0, json.toString());
     }
 }
