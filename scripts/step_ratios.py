@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""The table of scripts/bench-step-vs-torch.sh from its results file (lines of "ROUND<tab>JSON").
+
+Per case: each side's median images/s over the rounds (and its range), the median of the per-round
+ratios ours/PyTorch (a round's KoRA run against that round's PyTorch LoRA run) and a
+distribution-free interval for it: the order statistics [r_(j), r_(R+1-j)] of the R per-round
+ratios hold the true median ratio with probability 1 - 2·P(Binomial(R, 1/2) < j), whatever the
+ratios' distribution; j is the largest with a coverage of at least 90 % (R = 5: the smallest and
+largest ratio, 93.8 %). A ratio is measured above (or below) a value only where its whole interval
+is. Standard library only.
+Usage: step_ratios.py RESULTS"""
+import json
+import statistics
+import sys
+from math import comb
+
+COVERAGE = 0.90
+TARGETS = {"infer": 1.0, "full": 1.0, "lora": 1.5, "kora": 1.5}
+
+
+def coverage(rounds, j):
+    """P(r_(j) <= true median <= r_(R+1-j)) for R = rounds ratios."""
+    below = sum(comb(rounds, i) for i in range(j)) / 2 ** rounds
+    return 1 - 2 * below
+
+
+def interval(ratios):
+    """The widest-coverage-enough order-statistic interval and its coverage, or None for too few rounds."""
+    ordered = sorted(ratios)
+    best = None
+    for j in range(1, len(ordered) // 2 + 1):
+        c = coverage(len(ordered), j)
+        if c >= COVERAGE:
+            best = (ordered[j - 1], ordered[len(ordered) - j], c)
+    return best
+
+
+def read(path):
+    runs = []
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            round_text, sep, payload = line.rstrip("\n").partition("\t")
+            try:
+                if not sep:
+                    raise ValueError("no tab after the round number")
+                row = json.loads(payload)
+                row["round"] = int(round_text)
+            except ValueError as e:
+                sys.exit(f"error: {path}, line {number}: not 'ROUND<tab>JSON' ({e}): {line.strip()[:120]}")
+            runs.append(row)
+    return runs
+
+
+def spread(values, digits=1):
+    return f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})"
+
+
+def verdict(bounds, target):
+    if bounds is None:
+        return "-"
+    low, high, _ = bounds
+    if low >= target:
+        return f"above {target:g}"
+    if high < target:
+        return f"below {target:g}"
+    return f"not told from {target:g}"
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__.splitlines()[-1])
+    runs = read(sys.argv[1])
+    key = lambda r: (r["model"], r["img_size"], r["batch"])
+    ours, theirs = {}, {}
+    for r in runs:
+        side = ours if r["bench"] == "step" else theirs
+        side.setdefault((key(r), r["mode"]), {})[r["round"]] = r
+    print("| model | img | batch | mode | kora4j img/s, median (range) | PyTorch img/s, median (range) | ratio | "
+          f"{COVERAGE:.0%}+ interval | against target | GEMM GFLOP/s | of FMA peak | kora4j peak RSS MB | PyTorch peak RSS MB |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
+    coverages = set()
+    for (case, mode), by_round in ours.items():
+        model, img, batch = case
+        base = theirs.get((case, "lora" if mode == "kora" else mode), {})
+        rounds = sorted(r for r in by_round if r in base)
+        mine = [by_round[r]["images_per_second"] for r in by_round]
+        other = [base[r]["images_per_second"] for r in base]
+        ratios = [by_round[r]["images_per_second"] / base[r]["images_per_second"] for r in rounds]
+        bounds = interval(ratios) if ratios else None
+        if bounds:
+            coverages.add((len(ratios), bounds[2]))
+        against = " LoRA" if mode == "kora" else ""
+        cells = [model, str(img), str(batch), mode, spread(mine), (spread(other) + against) if other else "-",
+                 f"{statistics.median(ratios):.2f}×" if ratios else "-",
+                 f"{bounds[0]:.2f}–{bounds[1]:.2f}" if bounds else "-",
+                 verdict(bounds, TARGETS[mode]),
+                 f"{statistics.median(by_round[r]['gflops'] for r in by_round):.0f}",
+                 f"{statistics.median(by_round[r]['fraction_of_peak'] for r in by_round):.2f}",
+                 f"{max(by_round[r]['peak_rss_mb'] for r in by_round):.0f}",
+                 f"{max(base[r]['peak_rss_mb'] for r in base):.0f}" if base else "-"]
+        print("| " + " | ".join(cells) + " |")
+    for rounds, c in sorted(coverages):
+        print(f"\n{rounds} rounds: the interval holds the median ratio with probability {c:.1%} (order statistics).")
+    print("Targets: 1.0 for infer and full, 1.5 for lora and kora (against PyTorch's LoRA).")
+
+
+if __name__ == "__main__":
+    main()
