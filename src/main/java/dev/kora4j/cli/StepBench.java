@@ -5,6 +5,7 @@ import dev.kora4j.autograd.GradMode;
 import dev.kora4j.backend.Backends;
 import dev.kora4j.backend.cpu.CpuTuning;
 import dev.kora4j.backend.cpu.Gemm;
+import dev.kora4j.backend.cpu.GemmProfile;
 import dev.kora4j.backend.cpu.Parallel;
 import dev.kora4j.backend.cuda.CudaBackend;
 import dev.kora4j.io.JsonFile;
@@ -72,6 +73,7 @@ final class StepBench implements Runnable {
         for (int i = 0; i < warmup + steps; i++) {
             if (i == warmup) {
                 dev.kora4j.autograd.Profile.reset();
+                GemmProfile.reset();
                 flops0 = Gemm.flops();
                 jit0 = jitMillis();
             }
@@ -117,6 +119,9 @@ final class StepBench implements Runnable {
         BenchCommand.printJson(out);
         if (dev.kora4j.autograd.Profile.ENABLED) {
             System.err.print(dev.kora4j.autograd.Profile.table(steps));
+            if (d == Device.CPU) {
+                System.err.print(GemmProfile.table(steps));
+            }
         }
     }
 

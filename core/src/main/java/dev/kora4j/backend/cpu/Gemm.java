@@ -77,6 +77,18 @@ public final class Gemm {
 
     private static void run(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc,
                             boolean accumulate, boolean parallel, GemmEpilogue epilogue) {
+        if (GemmProfile.ENABLED && parallel) {
+            long start = System.nanoTime();
+            compute(params, m, n, k, a, b, c, cOffset, ldc, accumulate, true, epilogue);
+            int rank = epilogue == null ? 0 : epilogue.rank;
+            GemmProfile.record(GemmProfile.name(m, k, n, a, b, accumulate, epilogue), System.nanoTime() - start, 2L * m * n * (k + rank));
+        } else {
+            compute(params, m, n, k, a, b, c, cOffset, ldc, accumulate, parallel, epilogue);
+        }
+    }
+
+    private static void compute(GemmParams params, int m, int n, int k, Matrix a, Matrix b, float[] c, int cOffset, int ldc,
+                                boolean accumulate, boolean parallel, GemmEpilogue epilogue) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -211,8 +223,8 @@ public final class Gemm {
     /** The epilogue after a product that took another path (thin outputs, k = 0): in passes of its own. */
     private static void finishSeparately(GemmParams params, int m, int n, float[] c, int cOffset, int ldc, boolean parallel,
                                          GemmEpilogue epilogue) {
-        if (epilogue.hasLowRank()) {
-            run(params, m, n, epilogue.rank, epilogue.u, epilogue.v, c, cOffset, ldc, true, parallel, null);
+        if (epilogue.hasLowRank()) { // part of the product being timed, not a product of its own
+            compute(params, m, n, epilogue.rank, epilogue.u, epilogue.v, c, cOffset, ldc, true, parallel, null);
         }
         int mc = params.mc();
         forEach(parallel, (m + mc - 1) / mc, task -> {

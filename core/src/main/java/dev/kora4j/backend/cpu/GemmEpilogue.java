@@ -52,6 +52,12 @@ final class GemmEpilogue {
         this.residualAt = residualAt;
     }
 
+    /** What this epilogue does, in its order, for {@link GemmProfile}: ", rank 8, bias, gelu". */
+    String describe() {
+        return (rank > 0 ? ", rank " + rank : "") + (unscaled != null ? ", unscaled kept" : "") + (scale != null ? ", scale" : "")
+                + (bias != null ? ", bias" : "") + (gelu ? ", gelu" : "") + (residual != null ? ", residual" : "");
+    }
+
     boolean hasLowRank() {
         return rank > 0;
     }
