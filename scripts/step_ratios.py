@@ -25,7 +25,7 @@ def coverage(rounds, j):
 
 
 def interval(ratios):
-    """The widest-coverage-enough order-statistic interval and its coverage, or None for too few rounds."""
+    """The narrowest order-statistic interval covering at least COVERAGE, with its coverage (None: too few rounds)."""
     ordered = sorted(ratios)
     best = None
     for j in range(1, len(ordered) // 2 + 1):
