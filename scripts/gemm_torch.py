@@ -4,7 +4,8 @@ the two stay the same list. A case is "MxKxNxlayout[xbatch]": layout is n or t (
 A [M,K] and B [K,N], "+" when C is accumulated into; a batch is one batched matmul.
 Prints GFLOP/s (median of the repeats) per case; with --jmh RESULT.json (JMH's -rf json output) also
 ours, and the ratio ours/PyTorch.
-Usage: gemm_torch.py [--threads 2] [--repeats 15] [--jmh jmh.json] [--only CASE ...]"""
+With --json FILE it also writes {case: GFLOP/s} there (scripts/bench-gemm-vs-torch.sh's rounds).
+Usage: gemm_torch.py [--threads 2] [--repeats 15] [--jmh jmh.json] [--json out.json] [--only CASE ...]"""
 import argparse
 import json
 import pathlib
@@ -70,17 +71,21 @@ def main():
     p.add_argument("--repeats", type=int, default=15)
     p.add_argument("--jmh", help="JMH JSON results of GemmBenchmark, for the side-by-side table")
     p.add_argument("--only", nargs="*", help="cases to run (default: all of GemmBenchmark's)")
+    p.add_argument("--json", help="also write {case: GFLOP/s} to this file")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     ours = jmh_gflops(a.jmh) if a.jmh else {}
     print("| case (MxKxNxlayout[xbatch]) | ours GFLOP/s | PyTorch GFLOP/s | ours/PyTorch |")
     print("|---|---:|---:|---:|")
+    timed = {}
     for case in a.only or cases():
-        theirs = time_case(case, a.repeats)
+        theirs = timed[case] = time_case(case, a.repeats)
         mine = ours.get(case)
         cells = ["%.1f" % mine, "%.1f" % theirs, "%.2f" % (mine / theirs)] if mine else ["", "%.1f" % theirs, ""]
         print("| %s | %s |" % (case, " | ".join(cells)), flush=True)
+    if a.json:
+        pathlib.Path(a.json).write_text(json.dumps(timed, indent=1) + "\n")
 
 
 if __name__ == "__main__":
