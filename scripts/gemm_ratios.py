@@ -10,7 +10,7 @@ import statistics
 import sys
 
 from gemm_torch import jmh_gflops
-from step_ratios import interval, spread, verdict
+from step_ratios import interval, span, spread, verdict
 
 
 def main():
@@ -35,7 +35,7 @@ def main():
         if bounds:
             coverages.add((len(ratios), bounds[2]))
         print(f"| {case} | {spread([ours[r][case] for r in both])} | {spread([theirs[r][case] for r in both])} | "
-              f"{statistics.median(ratios):.2f}× | {f'{bounds[0]:.2f}–{bounds[1]:.2f}' if bounds else '-'} | {verdict(bounds, 1.0)} |")
+              f"{statistics.median(ratios):.2f}× | {span(bounds)} | {verdict(bounds, 1.0)} |")
     for count, c in sorted(coverages):
         print(f"\n{count} rounds: the interval holds the median ratio with probability {c:.1%} (order statistics).")
 

@@ -64,6 +64,11 @@ def image(by_round):
     return str(run["img_size"]) if patch == 16 else f"{run['img_size']}, patch {patch}"
 
 
+def span(bounds):
+    """"1.23–1.42", or "-" without an interval."""
+    return f"{bounds[0]:.2f}–{bounds[1]:.2f}" if bounds else "-"
+
+
 def verdict(bounds, target):
     if bounds is None:
         return "-"
@@ -102,7 +107,7 @@ def main():
         against = " LoRA" if mode == "kora" else ""
         cells = [model, image(by_round), str(batch), mode, spread(mine), (spread(other) + against) if other else "-",
                  f"{statistics.median(ratios):.2f}×" if ratios else "-",
-                 f"{bounds[0]:.2f}–{bounds[1]:.2f}" if bounds else "-",
+                 span(bounds),
                  verdict(bounds, TARGETS[mode]),
                  f"{statistics.median(by_round[r]['gflops'] for r in by_round):.0f}",
                  f"{statistics.median(by_round[r]['fraction_of_peak'] for r in by_round):.2f}",
@@ -116,7 +121,7 @@ def main():
             ratios = [by_round[r]["images_per_second"] / lora[r]["images_per_second"] for r in sorted(by_round) if r in lora]
             bounds = interval(ratios)
             kora_vs_lora.append(f"| {case[0]} | {image(by_round)} | {case[2]} | {statistics.median(ratios):.2f}× | "
-                                f"{f'{bounds[0]:.2f}–{bounds[1]:.2f}' if bounds else '-'} | {verdict(bounds, 0.95)} |")
+                                f"{span(bounds)} | {verdict(bounds, 0.95)} |")
     if kora_vs_lora:
         print("\nOur KoRA step against our LoRA step, round by round (target 0.95):\n")
         print("| model | img | batch | ratio | interval | against target |")

@@ -13,15 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `kora bench step` under -Dkora.profile=true (a JVM of its own: the flag is read once) prints time per op and per product. */
 class StepProfileTest {
-    /** vit_tiny's widths at 16 px, patch 8 (4 patches + the class token), two blocks, ten classes. */
-    private static final String TINY = "{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 10, "
-            + "\"model_args\": {\"img_size\": 16, \"patch_size\": 8, \"depth\": 2}}";
-
     @TempDir Path folder;
 
     @Test
     void aLoraStepListsItsLinearsProductsWithTheirEpilogues() throws Exception {
-        Path model = Files.writeString(folder.resolve("tiny.json"), TINY), log = folder.resolve("profile.log");
+        Path model = Files.writeString(folder.resolve("tiny.json"), TuneBenchTest.TINY), log = folder.resolve("profile.log");
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--add-modules", "jdk.incubator.vector", "-Dkora.profile=true", "-Dkora.tune=off",
                 "-Dkora.simd=" + System.getProperty("kora.simd", "true"),

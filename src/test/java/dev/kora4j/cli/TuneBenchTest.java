@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** `kora bench tune`'s cache commands, and the GEMM operations `kora bench step` reports. */
 class TuneBenchTest {
     /** vit_tiny's widths at 16 px, patch 8 (4 patches + the class token), two blocks, ten classes. */
-    private static final String TINY = "{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 10, "
+    static final String TINY = "{\"architecture\": \"vit_tiny_patch16_224\", \"num_classes\": 10, "
             + "\"model_args\": {\"img_size\": 16, \"patch_size\": 8, \"depth\": 2}}";
 
     @TempDir Path folder;
